@@ -1,0 +1,43 @@
+# The two commands of the README are `make book` and `make test`; each creates .venv when missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Silence mfnet_lite's progress bars in executed notebooks and in tests.
+export MFNET_LITE_PROGRESS := 0
+
+.PHONY: book test lab bench clean help
+
+help:
+	@echo "make book   build the HTML book (every chapter executed) into _build/html"
+	@echo "make test   lint and run every test, the book build included"
+	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
+	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
+	@echo "make clean  remove _build"
+
+$(STAMP): requirements.txt requirements-test.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet jupyterlab jupytext
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/gd_step.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,119 @@
+"""Input checks shared by the public functions (scikit-learn style).
+
+Every check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong value or
+shape, with a message that names the argument, says what it got and what to do.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_array", "check_scalar", "check_int", "check_rng", "check_choice"]
+
+
+def check_array(
+    x,
+    name: str,
+    *,
+    ndim: int | None = None,
+    shape: tuple | None = None,
+    dtype=None,
+    finite: bool = True,
+    copy: bool = False,
+) -> np.ndarray:
+    """Return ``x`` as a float ndarray after checking its dimension, shape and finiteness.
+
+    ``shape`` may hold ``None`` for a free axis, e.g. ``(None, 3)``.
+    ``dtype=None`` keeps float32 and float64 and turns anything else into float64.
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of numbers; got {type(x).__name__}.")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - ragged input on old NumPy
+        raise TypeError(f"{name} must be an array of numbers; got {type(x).__name__}.") from exc
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must be an array of numbers; got dtype {arr.dtype}.")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got complex dtype {arr.dtype}.")
+    if dtype is None:
+        dtype = arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64
+    arr = np.array(arr, dtype=dtype, copy=copy or None, order="C")
+    if ndim is not None and arr.ndim != ndim:
+        hint = ""
+        if ndim == 2 and arr.ndim == 1:
+            hint = " Use x.reshape(-1, 1) for one feature, or x.reshape(1, -1) for one sample."
+        raise ValueError(f"{name} must be a {ndim}-d array; got shape {arr.shape}.{hint}")
+    if shape is not None:
+        ok = arr.ndim == len(shape) and all(
+            s is None or s == t for s, t in zip(shape, arr.shape, strict=False)
+        )
+        if not ok:
+            want = "(" + ", ".join("·" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want}; got {arr.shape}.")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s); remove or replace them "
+            "(a diverged run upstream is the usual cause)."
+        )
+    return arr
+
+
+def check_scalar(
+    x,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    include_low: bool = True,
+    include_high: bool = True,
+) -> float:
+    """Return ``x`` as a finite float inside the given range."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(x).__name__}.")
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"{name} must be finite; got {x}.")
+    if low is not None and (x < low or (x == low and not include_low)):
+        raise ValueError(f"{name} == {x}, must be {'>=' if include_low else '>'} {low}.")
+    if high is not None and (x > high or (x == high and not include_high)):
+        raise ValueError(f"{name} == {x}, must be {'<=' if include_high else '<'} {high}.")
+    return x
+
+
+def check_int(x, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``x`` as an int inside ``[low, high]``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(x).__name__}.")
+    x = int(x)
+    if low is not None and x < low:
+        raise ValueError(f"{name} == {x}, must be >= {low}.")
+    if high is not None and x > high:
+        raise ValueError(f"{name} == {x}, must be <= {high}.")
+    return x
+
+
+def check_rng(rng) -> np.random.Generator:
+    """Normalise ``None``, an int seed or a Generator into a Generator."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"rng == {rng}, a seed must be >= 0.")
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}."
+    )
+
+
+def check_choice(x, name: str, choices) -> str:
+    """Return ``x`` if it is one of ``choices``."""
+    if x not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} == {x!r}, must be one of {listed}.")
+    return x

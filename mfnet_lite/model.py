@@ -1,0 +1,398 @@
+r"""The two-layer ReLU network, its risk and the exact gradients (chapter 1).
+
+A network with :math:`m` neurons :math:`w_j = (a_j, b_j) \in \mathbb{R} \times \mathbb{R}^d` is
+
+.. math::
+
+    h_W(x) = c \sum_{j=1}^m a_j \, \sigma(b_j \cdot x) = c \sum_{j=1}^m \Phi(w_j)(x),
+    \qquad \Phi(a, b)(x) = a\,\sigma(b \cdot x), \quad \sigma(t) = \max(t, 0),
+
+where the output factor :math:`c` is :math:`1/m` (mean-field scaling), :math:`1/\sqrt{m}`
+(NTK scaling) or any positive number (chapter 5 writes it :math:`\alpha/m`). The risk is
+
+.. math::
+
+    G(W) = \frac{1}{n} \sum_{i=1}^n \ell(h_W(x_i), y_i), \qquad
+    \ell(h, y) = \tfrac12 (h - y)^2 \ \text{(square)} \quad\text{or}\quad
+    \log(1 + e^{-y h}) \ \text{(logistic)},
+
+with ``reduction="sum"`` dropping the :math:`1/n` (the convention of Du et al., chapter 6).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy.special import expit
+
+from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+
+__all__ = [
+    "Network",
+    "output_factor",
+    "init_network",
+    "phi",
+    "phi_gradient",
+    "loss",
+    "gradients",
+    "value_and_gradients",
+    "balance",
+    "sample_outputs",
+]
+
+SCALES = ("mean-field", "ntk")
+LOSSES = ("square", "logistic")
+REDUCTIONS = ("mean", "sum")
+TRAINABLE = ("both", "a", "B")
+
+# Rows of X handled at once in the fused forward/backward pass: the (rows, m) block of
+# pre-activations stays in cache between the passes over it, and its buffer is reused instead
+# of faulting in n*m fresh pages. Blocks of 2**19 entries (52 rows at m = 10 000) were the
+# fastest in benchmarks/gd_step.py on the 2-core machine we use.
+_BLOCK_ENTRIES = 2**19
+
+
+def output_factor(scale, m: int) -> float:
+    r"""The output factor :math:`c` of a width-``m`` network: ``1/m``, ``1/sqrt(m)`` or ``scale``.
+
+    Parameters
+    ----------
+    scale : {"mean-field", "ntk"} or float
+        ``"mean-field"`` gives :math:`c = 1/m`, ``"ntk"`` gives :math:`c = 1/\sqrt{m}`, and a
+        positive number is used as :math:`c` itself.
+    m : int
+        The width.
+    """
+    m = check_int(m, "m", low=1)
+    if isinstance(scale, str):
+        check_choice(scale, "scale", SCALES)
+        return 1.0 / m if scale == "mean-field" else 1.0 / np.sqrt(m)
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+        raise TypeError(
+            f"scale must be 'mean-field', 'ntk' or a positive number; got {type(scale).__name__}."
+        )
+    return check_scalar(scale, "scale", low=0.0, include_low=False)
+
+
+class Network:
+    r"""A two-layer ReLU network :math:`h(x) = c \sum_j a_j \sigma(b_j \cdot x)`.
+
+    Parameters
+    ----------
+    a : array_like of shape (m,)
+        Output weights :math:`a_j`.
+    B : array_like of shape (m, d)
+        Input weights; row ``j`` is :math:`b_j`.
+    scale : {"mean-field", "ntk"} or float, default "mean-field"
+        The output factor :math:`c`: :math:`1/m`, :math:`1/\sqrt{m}` or the given positive
+        number (see :func:`output_factor`).
+
+    Notes
+    -----
+    A ``Network`` is immutable: its arrays are private read-only copies, and training returns
+    new networks. Float32 parameters stay float32; anything else becomes float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = Network(np.array([1.0, -1.0]), np.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> net
+    Network(m=2, d=2, scale='mean-field')
+    >>> net.predict(np.array([[1.0, 0.0], [0.0, 2.0]]))
+    array([ 0.5, -1. ])
+    """
+
+    __slots__ = ("_a", "_B", "_scale", "_c")
+
+    def __init__(self, a, B, scale="mean-field"):
+        B = check_array(B, "B", ndim=2, copy=True)
+        a = check_array(a, "a", ndim=1, dtype=B.dtype, copy=True)
+        if a.shape[0] != B.shape[0]:
+            raise ValueError(
+                f"a and B must have the same number of neurons m; got a: {a.shape}, B: {B.shape}."
+            )
+        if B.shape[0] == 0:
+            raise ValueError("a network needs at least one neuron; got m = 0.")
+        self._c = output_factor(scale, B.shape[0])
+        a.setflags(write=False)
+        B.setflags(write=False)
+        self._a, self._B, self._scale = a, B, scale
+
+    a = property(lambda self: self._a, doc="Output weights, shape (m,), read-only.")
+    B = property(lambda self: self._B, doc="Input weights, shape (m, d), read-only.")
+    scale = property(lambda self: self._scale, doc="The scaling given at construction.")
+    factor = property(lambda self: self._c, doc="The output factor c.")
+    m = property(lambda self: self._B.shape[0], doc="Number of neurons.")
+    d = property(lambda self: self._B.shape[1], doc="Input dimension.")
+    dtype = property(lambda self: self._B.dtype, doc="Floating dtype of the parameters.")
+
+    def __repr__(self) -> str:
+        return f"Network(m={self.m}, d={self.d}, scale={self._scale!r})"
+
+    def replace(self, a=None, B=None, scale=None) -> Network:
+        """A new network with some of ``a``, ``B``, ``scale`` replaced."""
+        return Network(
+            self._a if a is None else a,
+            self._B if B is None else B,
+            self._scale if scale is None else scale,
+        )
+
+    def predict(self, X) -> np.ndarray:
+        r"""The outputs :math:`h(x_i)` for the rows of ``X`` (shape (n, d)), shape (n,)."""
+        X = _check_X(X, self)
+        return self._c * (np.maximum(X @ self._B.T, 0.0) @ self._a)
+
+    def __call__(self, X) -> np.ndarray:
+        return self.predict(X)
+
+    @property
+    def W(self) -> np.ndarray:
+        """The particles :math:`w_j = (a_j, b_j)` stacked as rows, shape (m, d + 1)."""
+        return np.column_stack([self._a, self._B])
+
+
+def _check_X(X, net: Network) -> np.ndarray:
+    X = check_array(X, "X", ndim=2, dtype=net.dtype)
+    if X.shape[1] != net.d:
+        raise ValueError(
+            f"X must have shape (n, {net.d}) to match the network's d = {net.d}; got {X.shape}."
+        )
+    return X
+
+
+def _check_y(y, X: np.ndarray, loss: str) -> np.ndarray:
+    y = check_array(y, "y", ndim=1, dtype=X.dtype)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}.")
+    if loss == "logistic" and not np.all(np.abs(y) == 1):
+        raise ValueError("y must hold labels -1 or +1 for the logistic loss.")
+    return y
+
+
+def init_network(
+    m: int,
+    d: int,
+    rng=None,
+    *,
+    init: str = "sphere",
+    radius: float = 1.0,
+    scale="mean-field",
+    dtype=np.float64,
+) -> Network:
+    r"""A random network of width ``m`` on inputs of dimension ``d``.
+
+    Parameters
+    ----------
+    m, d : int
+        Width and input dimension.
+    rng : None, int or numpy.random.Generator
+        The randomness.
+    init : {"sphere", "balanced", "gaussian"}, default "sphere"
+        ``"sphere"``: :math:`w_j = (a_j, b_j)` uniform on the sphere of radius ``radius`` in
+        :math:`\mathbb{R}^{d+1}` (chapter 4's start, covering every direction).
+        ``"balanced"``: :math:`|a_j| = |b_j| = \text{radius}/\sqrt2`, random sign of
+        :math:`a_j`, uniform direction of :math:`b_j`.
+        ``"gaussian"``: :math:`b_j \sim \text{radius}\cdot N(0, I_d)`, :math:`a_j` uniform on
+        :math:`\{-1, +1\}` (Du et al., chapter 6).
+    radius : float, default 1.0
+        Size of the initial neurons.
+    scale : {"mean-field", "ntk"} or float
+        Output scaling, see :class:`Network`.
+    dtype : numpy dtype, default float64
+    """
+    m = check_int(m, "m", low=1)
+    d = check_int(d, "d", low=1)
+    check_choice(init, "init", ("sphere", "balanced", "gaussian"))
+    radius = check_scalar(radius, "radius", low=0.0, include_low=False)
+    rng = check_rng(rng)
+    if init == "sphere":
+        W = rng.standard_normal((m, d + 1))
+        W *= radius / np.linalg.norm(W, axis=1, keepdims=True)
+        a, B = W[:, 0], W[:, 1:]
+    elif init == "balanced":
+        B = rng.standard_normal((m, d))
+        B *= radius / np.sqrt(2) / np.linalg.norm(B, axis=1, keepdims=True)
+        a = rng.choice([-1.0, 1.0], size=m) * radius / np.sqrt(2)
+    else:
+        B = radius * rng.standard_normal((m, d))
+        a = rng.choice([-1.0, 1.0], size=m)
+    return Network(a.astype(dtype), B.astype(dtype), scale=scale)
+
+
+def phi(a, B, X) -> np.ndarray:
+    r"""The neuron features :math:`\Phi(w_j)(x_i) = a_j \sigma(b_j \cdot x_i)`, shape (m, n).
+
+    ``a`` may be a scalar with ``B`` of shape (d,) for a single neuron; the result is then (n,).
+    """
+    a1, B1, X = _check_neurons(a, B, X)
+    out = a1[:, None] * np.maximum(B1 @ X.T, 0.0)
+    return out[0] if np.ndim(a) == 0 else out
+
+
+def phi_gradient(a, B, X) -> tuple[np.ndarray, np.ndarray]:
+    r"""The gradient of :math:`\Phi(w)(x)` in :math:`w = (a, b)`.
+
+    .. math::
+
+        \partial_a \Phi = \sigma(b \cdot x), \qquad
+        \nabla_b \Phi = a\, \mathbb{1}\{b \cdot x > 0\}\, x,
+
+    (the ReLU derivative is taken as 0 at 0). Returns ``(d_a, d_B)`` of shapes (m, n) and
+    (m, n, d), or (n,) and (n, d) for a single neuron.
+    """
+    a1, B1, X = _check_neurons(a, B, X)
+    Z = B1 @ X.T
+    d_a = np.maximum(Z, 0.0)
+    d_B = (a1[:, None] * (Z > 0))[:, :, None] * X[None, :, :]
+    return (d_a[0], d_B[0]) if np.ndim(a) == 0 else (d_a, d_B)
+
+
+def _check_neurons(a, B, X):
+    single = np.ndim(a) == 0
+    a = check_array(np.atleast_1d(a), "a", ndim=1)
+    B = check_array(np.atleast_2d(B) if single else B, "B", ndim=2)
+    if B.shape[0] != a.shape[0]:
+        raise ValueError(f"a and B must hold the same number of neurons; got {a.shape}, {B.shape}.")
+    X = check_array(X, "X", ndim=2)
+    if X.shape[1] != B.shape[1]:
+        raise ValueError(f"X must have shape (n, {B.shape[1]}); got {X.shape}.")
+    return a, B, X
+
+
+def _loss_terms(h: np.ndarray, y: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise loss values and derivatives in h."""
+    if loss == "square":
+        r = h - y
+        return 0.5 * r * r, r
+    margin = y * h
+    return np.logaddexp(0.0, -margin), -y * expit(-margin)
+
+
+def _value_and_grad(a, B, c, X, y, loss, reduction, need_a, need_B):
+    r"""Fused forward and backward pass, blocked over the rows of X.
+
+    With :math:`Z = X B^\top`, :math:`r_i = \ell'(h_i, y_i)/n` and
+    :math:`D = \mathbb{1}\{Z > 0\} \odot r`, the gradients are
+    :math:`\nabla_{b_j} G = c\, a_j (D^\top X)_j` and, by Euler's identity for the ReLU
+    (:math:`\sigma(z) = z\,\mathbb 1\{z > 0\}`), :math:`\partial_{a_j} G = c\, b_j \cdot (D^\top X)_j`.
+    So one product :math:`D^\top X` serves both layers.
+    """
+    n = X.shape[0]
+    m = a.shape[0]
+    weight = 1.0 / n if reduction == "mean" else 1.0
+    need_D = need_a or need_B
+    rows = max(1, min(n, _BLOCK_ENTRIES // m))
+    block = np.empty((rows, m), dtype=B.dtype)
+    mask = np.empty((rows, m), dtype=bool) if need_D else None
+    DtX = np.zeros_like(B) if need_D else None
+    value = 0.0
+    for s in range(0, n, rows):
+        Xs = X[s : s + rows]
+        k = Xs.shape[0]
+        Z = np.matmul(Xs, B.T, out=block[:k])
+        if need_D:
+            np.greater(Z, 0.0, out=mask[:k])
+        np.maximum(Z, 0.0, out=Z)
+        h = c * (Z @ a)
+        vals, r = _loss_terms(h, y[s : s + rows], loss)
+        value += float(vals.sum(dtype=np.float64))
+        if need_D:
+            np.multiply(mask[:k], (weight * r)[:, None], out=Z)  # Z is now D
+            DtX += Z.T @ Xs
+    grad_a = c * np.einsum("jk,jk->j", B, DtX) if need_a else np.zeros_like(a)
+    grad_B = (c * a)[:, None] * DtX if need_B else np.zeros_like(B)
+    return weight * value, grad_a, grad_B
+
+
+def loss(net: Network, X, y, *, loss: str = "square", reduction: str = "mean") -> float:
+    r"""The risk :math:`G(W) = \frac1n \sum_i \ell(h_W(x_i), y_i)` (``reduction="sum"``: no 1/n).
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    loss : {"square", "logistic"}
+        :math:`\ell(h, y) = \frac12 (h-y)^2` or :math:`\log(1 + e^{-yh})` (labels :math:`\pm1`).
+    reduction : {"mean", "sum"}
+    """
+    X, y = _check_data(net, X, y, loss, reduction)
+    vals, _ = _loss_terms(net.predict(X), y, loss)
+    total = float(vals.sum(dtype=np.float64))
+    return total / X.shape[0] if reduction == "mean" else total
+
+
+def value_and_gradients(
+    net: Network, X, y, *, loss: str = "square", reduction: str = "mean", trainable: str = "both"
+) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""The risk and its exact gradient in one pass: ``(G, grad_a, grad_B)``.
+
+    .. math::
+
+        \partial_{a_j} G = \frac{c}{n} \sum_i \ell'(h_i, y_i)\, \sigma(b_j \cdot x_i), \qquad
+        \nabla_{b_j} G = \frac{c}{n} \sum_i \ell'(h_i, y_i)\, a_j\,
+            \mathbb{1}\{b_j \cdot x_i > 0\}\, x_i.
+
+    A frozen layer (``trainable="a"`` or ``"B"`` names the one that is trained) gets a zero
+    gradient. The ReLU derivative at 0 is taken as 0.
+    """
+    check_choice(trainable, "trainable", TRAINABLE)
+    X, y = _check_data(net, X, y, loss, reduction)
+    return _value_and_grad(
+        net.a, net.B, net.factor, X, y, loss, reduction, trainable != "B", trainable != "a"
+    )
+
+
+def gradients(
+    net: Network, X, y, *, loss: str = "square", reduction: str = "mean", trainable: str = "both"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact gradient ``(grad_a, grad_B)`` of :func:`loss`; see :func:`value_and_gradients`."""
+    _, grad_a, grad_B = value_and_gradients(
+        net, X, y, loss=loss, reduction=reduction, trainable=trainable
+    )
+    return grad_a, grad_B
+
+
+def _check_data(net, X, y, loss_name, reduction):
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    check_choice(loss_name, "loss", LOSSES)
+    check_choice(reduction, "reduction", REDUCTIONS)
+    X = _check_X(X, net)
+    return X, _check_y(y, X, loss_name)
+
+
+def balance(net: Network) -> np.ndarray:
+    r"""The per-neuron quantity :math:`a_j^2 - \|b_j\|^2`, conserved by gradient flow (chapter 1)."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    return net.a.astype(np.float64) ** 2 - np.einsum("jk,jk->j", net.B, net.B, dtype=np.float64)
+
+
+def sample_outputs(x, m: int, n_networks: int, rng=None, *, scale="mean-field") -> np.ndarray:
+    r"""Outputs :math:`h(x)` of ``n_networks`` independent random networks at one input ``x``.
+
+    The networks are drawn as ``init_network(m, d, init="gaussian")``: :math:`a_j = \pm 1`,
+    :math:`b_j \sim N(0, I_d)`. Only :math:`b_j \cdot x \sim N(0, \|x\|^2)` enters
+    :math:`h(x)`, so it is drawn directly (exactly the same law, at a cost free of ``d``).
+    Chapter 1: with ``scale="mean-field"`` the outputs concentrate at 0 with variance
+    :math:`\|x\|^2/(2m)` (law of large numbers); with ``"ntk"`` their variance stays
+    :math:`\|x\|^2/2` and their law tends to a Gaussian (central limit theorem).
+
+    Returns an array of shape (n_networks,).
+    """
+    x = check_array(x, "x", ndim=1)
+    m = check_int(m, "m", low=1)
+    n_networks = check_int(n_networks, "n_networks", low=1)
+    c = output_factor(scale, m)
+    rng = check_rng(rng)
+    out = np.empty(n_networks)
+    norm = float(np.linalg.norm(x))
+    chunk = max(1, 2**20 // m)
+    for s in range(0, n_networks, chunk):
+        k = min(chunk, n_networks - s)
+        proj = norm * rng.standard_normal((k, m))
+        signs = rng.choice([-1.0, 1.0], size=(k, m))
+        out[s : s + k] = c * np.einsum("km,km->k", signs, np.maximum(proj, 0.0))
+    return out

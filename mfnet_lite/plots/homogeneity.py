@@ -1,0 +1,143 @@
+"""Figures of chapter 1: separability, homogeneity, the conserved balance, output scalings."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+from ..model import Network, phi
+
+__all__ = [
+    "plot_neuron_sum",
+    "plot_homogeneity",
+    "plot_balance_drift",
+    "plot_output_distribution",
+    "animate_output_distribution",
+]
+
+
+def _circle(n_angles: int = 361):
+    theta = np.linspace(-np.pi, np.pi, n_angles)
+    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
+
+
+def plot_neuron_sum(net: Network, *, n_angles: int = 361, ax=None):
+    """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick)."""
+    if net.d != 2:
+        raise ValueError(f"plot_neuron_sum draws d = 2 networks on the circle; got d = {net.d}.")
+    theta, X = _circle(n_angles)
+    terms = net.factor * phi(net.a, net.B, X)
+    fig, ax = _fig_ax(ax)
+    ax.plot(theta, terms.T, lw=0.8, alpha=0.6)
+    ax.plot(theta, terms.sum(axis=0), color="k", lw=2.5, label="$h(x)$, the sum")
+    ax.set(xlabel=r"angle $\theta$ of $x = (\cos\theta, \sin\theta)$", ylabel="output")
+    ax.legend(loc="upper right")
+    return fig, ax
+
+
+def plot_homogeneity(a: float, b, X, lambdas, cs):
+    """Two panels: Φ(λw)(x)/Φ(w)(x) against λ (it is λ²), and Φ(a/c, c·b)(x) against c (flat).
+
+    ``X`` holds a few inputs where the neuron is active.
+    """
+    lambdas, cs = np.asarray(lambdas, float), np.asarray(cs, float)
+    base = phi(a, b, X)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4))
+    ratios = np.array([phi(lam * a, lam * np.asarray(b), X) / base for lam in lambdas])
+    ax1.plot(lambdas, ratios, "o", ms=4, alpha=0.7)
+    ax1.plot(lambdas, lambdas**2, "k-", lw=1, label=r"$\lambda^2$")
+    ax1.set(xlabel=r"$\lambda$", ylabel=r"$\Phi(\lambda w)(x)\,/\,\Phi(w)(x)$")
+    ax1.legend()
+    values = np.array([phi(a / c, c * np.asarray(b), X) for c in cs])
+    ax2.semilogx(cs, values, "-o", ms=3)
+    ax2.set(xlabel="$c$", ylabel=r"$\Phi(a/c,\ c\,b)(x)$")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def plot_balance_drift(steps, per_step, over_time, *, T=None):
+    r"""Drift of :math:`a_j^2 - \|b_j\|^2` against the step size, on log–log axes.
+
+    ``per_step``: the largest change in one step from a fixed state (slope 2);
+    ``over_time``: the largest change accumulated over a fixed training time ``T`` (slope 1).
+    """
+    steps = np.asarray(steps, float)
+    fig, ax = plt.subplots()
+    ax.loglog(steps, per_step, "o-", label="one step from the same state")
+    ax.loglog(
+        steps,
+        over_time,
+        "s-",
+        label="over the time $T$" if T is None else f"over the time T = {T:g}",
+    )
+    for values, power, style in ((per_step, 2, ":"), (over_time, 1, "--")):
+        ref = values[-1] * (steps / steps[-1]) ** power
+        ax.loglog(steps, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)")
+    ax.set(xlabel=r"step size $\eta$", ylabel=r"$\max_j |\Delta(a_j^2 - \|b_j\|^2)|$")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def _histogram(ax, samples: dict, scale: str, bins):
+    for m, values in samples.items():
+        ax.hist(values, bins=bins, density=True, histtype="step", lw=1.5, label=f"m = {m}")
+    ax.set(xlabel="$h(x)$ at initialisation", ylabel="density")
+    ax.set_title(r"scale $1/m$" if scale == "mean-field" else r"scale $1/\sqrt{m}$")
+
+
+def plot_output_distribution(samples_mf: dict, samples_ntk: dict, *, bins=60):
+    """Histograms of h(x) over random networks, one curve per width, for both scalings.
+
+    ``samples_*`` map a width m to the sampled outputs (:func:`mfnet_lite.model.sample_outputs`).
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4), sharey=False)
+    edges = np.linspace(-2.5, 2.5, bins + 1)
+    _histogram(ax1, samples_mf, "mean-field", edges)
+    _histogram(ax2, samples_ntk, "ntk", edges)
+    grid = np.linspace(-2.5, 2.5, 400)
+    ax2.plot(grid, np.exp(-(grid**2)) / np.sqrt(np.pi), "k--", lw=1, label=r"$N(0, 1/2)$")
+    ax1.legend(fontsize="small")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def animate_output_distribution(widths, sample, *, bins=60, interval=600):
+    """An animation over the widths: the two histograms of :func:`plot_output_distribution`.
+
+    ``sample(m, scale)`` returns the outputs for width ``m``; returns a matplotlib
+    ``FuncAnimation`` (show it with :func:`mfnet_lite.plots.jshtml`).
+    """
+    widths = list(widths)
+    data = {m: (sample(m, "mean-field"), sample(m, "ntk")) for m in widths}
+    edges = np.linspace(-2.5, 2.5, bins + 1)
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    grid = np.linspace(-2.5, 2.5, 400)
+    height = 1.05 * max(np.histogram(v[0], edges, density=True)[0].max() for v in data.values())
+
+    def draw(i):
+        m = widths[i]
+        for ax, values, scale in zip(axes, data[m], ("mean-field", "ntk"), strict=True):
+            ax.clear()
+            ax.hist(values, bins=edges, density=True, color="C0" if ax is axes[0] else "C1")
+            _histogram_labels(ax, scale, m)
+        axes[0].set_ylim(0, height)
+        axes[1].set_ylim(0, 0.75)
+        axes[1].plot(grid, np.exp(-(grid**2)) / np.sqrt(np.pi), "k--", lw=1)
+        return []
+
+    fig.tight_layout()
+    return FuncAnimation(fig, draw, frames=len(widths), interval=interval, blit=False)
+
+
+def _histogram_labels(ax, scale, m):
+    ax.set(xlabel="$h(x)$ at initialisation", ylabel="density", xlim=(-2.5, 2.5))
+    name = r"$1/m$" if scale == "mean-field" else r"$1/\sqrt{m}$"
+    ax.set_title(f"scale {name}, m = {m}")
+
+
+def _fig_ax(ax):
+    if ax is None:
+        return plt.subplots()
+    return ax.figure, ax

@@ -1,0 +1,264 @@
+r"""Full-batch gradient descent on a two-layer network, with a run history (chapters 1, 4–6).
+
+With ``time_scaling="mean-field"`` the update of every neuron is
+
+.. math::
+
+    w_j \leftarrow w_j - \eta\, m\, \nabla_{w_j} G(W),
+
+the forward Euler step of the particle flow :math:`\dot w_j = -m \nabla_{w_j} G(W) =
+-\nabla V_\mu(w_j)` of chapter 3: each neuron moves by :math:`O(\eta)` whatever the width, and
+after :math:`k` steps the run has covered the mean-field time :math:`t = k\eta`.
+With ``time_scaling="plain"`` the update is the textbook :math:`W \leftarrow W - \eta \nabla G(W)`
+(the convention of Du et al., chapter 6).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import check_choice, check_int, check_scalar
+from .model import TRAINABLE, Network, _check_data, _value_and_grad
+
+__all__ = ["Run", "DivergenceError", "gd"]
+
+
+class DivergenceError(RuntimeError):
+    """Raised when a run's loss blows up or stops being finite."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """The result of a training run.
+
+    Attributes
+    ----------
+    net : Network
+        The network after the last step taken.
+    losses : ndarray of shape (k + 1,)
+        The risk before each of the ``k`` steps taken, and after the last one.
+    step : float
+        The step size :math:`\\eta`.
+    time_scaling : str
+        ``"mean-field"`` or ``"plain"`` (see the module docstring).
+    snapshot_steps : ndarray of shape (s,)
+        The iterations at which the parameters were recorded (0 and the last always are).
+    a_history, B_history : ndarray of shapes (s, m) and (s, m, d)
+        The recorded parameters.
+    extras : dict
+        Per-snapshot records of other methods (velocities, energies, ...), same first axis.
+    """
+
+    net: Network
+    losses: np.ndarray
+    step: float
+    time_scaling: str
+    snapshot_steps: np.ndarray
+    a_history: np.ndarray
+    B_history: np.ndarray
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def steps_taken(self) -> int:
+        return len(self.losses) - 1
+
+    @property
+    def times(self) -> np.ndarray:
+        """Training time :math:`k\\eta` of each snapshot (the mean-field time when so scaled)."""
+        return self.snapshot_steps * self.step
+
+    def snapshot(self, i: int) -> Network:
+        """The ``i``-th recorded network (``-1`` is the last)."""
+        return self.net.replace(a=self.a_history[i], B=self.B_history[i])
+
+    def snapshots(self) -> list[Network]:
+        """All recorded networks, in order."""
+        return [self.snapshot(i) for i in range(len(self.snapshot_steps))]
+
+    def __repr__(self) -> str:
+        return (
+            f"Run(net={self.net!r}, steps_taken={self.steps_taken}, step={self.step:g}, "
+            f"loss {self.losses[0]:.4g} -> {self.losses[-1]:.4g}, "
+            f"{len(self.snapshot_steps)} snapshots)"
+        )
+
+
+def _progress(total: int, enabled: bool | None, desc: str):
+    """A tqdm bar that appears only for runs longer than two seconds.
+
+    ``enabled=None`` turns it on unless the environment variable ``MFNET_LITE_PROGRESS`` is
+    ``0``/``off``/``false`` (the Makefile sets it for the book build and the tests).
+    """
+    if enabled is None:
+        enabled = os.environ.get("MFNET_LITE_PROGRESS", "1").lower() not in ("0", "off", "false")
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, delay=2.0, mininterval=0.5, leave=False)
+
+
+class _Recorder:
+    """Collects losses and snapshots, checks for divergence, drives the progress bar."""
+
+    def __init__(self, steps, record_every, step, max_loss_ratio, progress, desc):
+        self.steps = steps
+        self.every = steps if record_every is None else record_every
+        self.step = step
+        self.max_loss_ratio = max_loss_ratio
+        self.losses: list[float] = []
+        self.snap_steps: list[int] = []
+        self.a: list[np.ndarray] = []
+        self.B: list[np.ndarray] = []
+        self.extras: dict[str, list] = {}
+        self.bar = _progress(steps, progress, desc)
+
+    def loss(self, k: int, value: float) -> None:
+        if not np.isfinite(value) or (
+            self.losses and value > self.max_loss_ratio * max(self.losses[0], 1e-300)
+        ):
+            self.close()
+            start = self.losses[0] if self.losses else float("nan")
+            raise DivergenceError(
+                f"the run diverged at step {k}: loss {value:.3g} against {start:.3g} at the "
+                f"start, with step = {self.step:g}. Use a smaller step, e.g. step = "
+                f"{self.step / 10:g}, and halve it until the loss decreases."
+            )
+        self.losses.append(value)
+        if self.bar is not None and k > 0:
+            self.bar.update(1)
+
+    def wants_snapshot(self, k: int) -> bool:
+        return k % self.every == 0 or k == self.steps
+
+    def snapshot(self, k: int, a, B, **extras) -> None:
+        self.snap_steps.append(k)
+        self.a.append(a.copy())
+        self.B.append(B.copy())
+        for key, value in extras.items():
+            self.extras.setdefault(key, []).append(np.copy(value))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def result(self, net, time_scaling) -> Run:
+        self.close()
+        return Run(
+            net=net,
+            losses=np.asarray(self.losses),
+            step=self.step,
+            time_scaling=time_scaling,
+            snapshot_steps=np.asarray(self.snap_steps),
+            a_history=np.stack(self.a),
+            B_history=np.stack(self.B),
+            extras={k: np.stack(v) for k, v in self.extras.items()},
+        )
+
+
+def _check_run_args(net, step, steps, record_every, time_scaling, trainable, max_loss_ratio):
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    steps = check_int(steps, "steps", low=0)
+    if record_every is not None:
+        record_every = check_int(record_every, "record_every", low=1)
+    if time_scaling is None:
+        time_scaling = "mean-field" if net.scale == "mean-field" else "plain"
+    check_choice(time_scaling, "time_scaling", ("mean-field", "plain"))
+    check_choice(trainable, "trainable", TRAINABLE)
+    max_loss_ratio = check_scalar(max_loss_ratio, "max_loss_ratio", low=1.0, include_low=False)
+    return step, steps, record_every, time_scaling, max_loss_ratio
+
+
+def gd(
+    net: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    *,
+    loss: str = "square",
+    reduction: str = "mean",
+    trainable: str = "both",
+    time_scaling: str | None = None,
+    record_every: int | None = None,
+    callback: Callable | None = None,
+    rtol: float | None = None,
+    max_loss_ratio: float = 1e8,
+    progress: bool | None = None,
+) -> Run:
+    r"""Full-batch gradient descent from ``net``; ``net`` itself is left unchanged.
+
+    .. math::
+
+        W_{k+1} = W_k - \eta\, s\, \nabla G(W_k), \qquad
+        s = m \ \text{(``time_scaling="mean-field"``)} \ \text{or}\ 1 \ \text{(``"plain"``)}.
+
+    Parameters
+    ----------
+    net : Network
+        The starting point.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    step : float
+        The step size :math:`\eta > 0`.
+    steps : int
+        The number of steps.
+    loss, reduction : str
+        The risk, as in :func:`mfnet_lite.model.loss`.
+    trainable : {"both", "a", "B"}
+        Which layer moves; the other stays frozen.
+    time_scaling : {"mean-field", "plain"}, optional
+        Defaults to ``"mean-field"`` for a mean-field network and ``"plain"`` otherwise.
+    record_every : int, optional
+        Record the parameters every so many steps (always at the first and the last).
+    callback : callable, optional
+        Called as ``callback(k, net, loss)`` before step ``k`` and after the last; returning
+        ``True`` stops the run.
+    rtol : float, optional
+        Stop once the loss falls below ``rtol`` times the initial loss.
+    max_loss_ratio : float, default 1e8
+        The run is declared diverged when the loss exceeds this multiple of its start.
+    progress : bool, optional
+        Show a progress bar for runs over two seconds; see :func:`_progress`.
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    DivergenceError
+        When the loss becomes non-finite or too large; the message names the step.
+    """
+    X, y = _check_data(net, X, y, loss, reduction)
+    step, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
+        net, step, steps, record_every, time_scaling, trainable, max_loss_ratio
+    )
+    if rtol is not None:
+        rtol = check_scalar(rtol, "rtol", low=0.0)
+    a, B = net.a.copy(), net.B.copy()
+    eta = step * (net.m if time_scaling == "mean-field" else 1.0)
+    rec = _Recorder(steps, record_every, step, max_loss_ratio, progress, "gd")
+    need_a, need_B = trainable != "B", trainable != "a"
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            value, grad_a, grad_B = _value_and_grad(
+                a, B, net.factor, X, y, loss, reduction, need_a and k < steps, need_B and k < steps
+            )
+            rec.loss(k, value)
+            last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
+            stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
+            if rec.wants_snapshot(k) or last or stop:
+                rec.snapshot(k, a, B)
+            if last or stop:
+                break
+            if need_a:
+                a -= eta * grad_a
+            if need_B:
+                B -= eta * grad_B
+    return rec.result(net.replace(a=a, B=B), time_scaling)

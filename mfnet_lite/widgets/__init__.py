@@ -1,0 +1,9 @@
+"""ipywidgets explorers, one per chapter idea; each draws through :mod:`mfnet_lite.plots`.
+
+Each explorer returns a widget box. In the static book a widget cannot run, so every chapter
+follows its explorer with a figure or an animation made with fixed settings.
+"""
+
+from .homogeneity import output_scaling_explorer
+
+__all__ = ["output_scaling_explorer"]

@@ -1,0 +1,54 @@
+"""Chapter 1 explorer: width and output scaling → the law of h(x) at initialisation."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from ..model import sample_outputs
+
+__all__ = ["output_scaling_explorer"]
+
+
+def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
+    """Sliders for the width m and the scaling; the histogram of h(x) over random networks.
+
+    The bars are updated in place and the figure re-rendered, so a change redraws in well
+    under a second.
+    """
+    x = np.array([1.0, 0.0])
+    edges = np.linspace(-2.5, 2.5, 61)
+    width = widgets.SelectionSlider(
+        options=[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], value=10, description="m"
+    )
+    scale = widgets.ToggleButtons(
+        options=[("1/m (mean field)", "mean-field"), ("1/√m (NTK)", "ntk")], description="scale"
+    )
+    out = widgets.Output()
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    plt.close(fig)  # shown through `out`, not by the inline backend at the end of the cell
+    counts = np.zeros(len(edges) - 1)
+    bars = ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", alpha=0.8)
+    grid = np.linspace(-2.5, 2.5, 200)
+    ax.plot(grid, np.exp(-(grid**2)) / np.sqrt(np.pi), "k--", lw=1, label="N(0, 1/2)")
+    ax.set(xlabel="$h(x)$ at initialisation", ylabel="density", xlim=(-2.5, 2.5))
+    ax.legend(loc="upper right")
+    text = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
+
+    def update(*_):
+        values = sample_outputs(x, width.value, n_networks, seed, scale=scale.value)
+        density, _ = np.histogram(values, bins=edges, density=True)
+        for bar, h in zip(bars, density, strict=True):
+            bar.set_height(h)
+        ax.set_ylim(0, max(0.8, 1.05 * density.max()))
+        text.set_text(f"std over networks: {values.std():.3f}")
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+
+    width.observe(update, "value")
+    scale.observe(update, "value")
+    update()
+    return widgets.VBox([widgets.HBox([width, scale]), out])
