@@ -148,7 +148,9 @@ def test_sample_outputs_variance_matches_closed_form_and_explicit_networks():
         assert abs(v.var() / var - 1) < 5 * np.sqrt(2 / N)
         assert abs(v.mean()) < 5 * np.sqrt(var / N)
     # the shortcut (drawing b.x directly) against whole networks drawn by init_network
-    explicit = [init_network(m, 3, s, init="gaussian", scale="ntk").predict(x[None])[0] for s in range(2000)]
+    explicit = [
+        init_network(m, 3, s, init="gaussian", scale="ntk").predict(x[None])[0] for s in range(2000)
+    ]
     assert abs(np.var(explicit) / 0.5 - 1) < 5 * np.sqrt(2 / 2000)
 
 

@@ -90,7 +90,10 @@ def test_drift_over_fixed_time_is_first_order(problem):
     """Summed over a fixed time T, the drift is O(eta): halving eta about halves it."""
     X, y, net = problem
     T = 20.0
-    drift = [np.abs(balance(gd(net, X, y, eta, int(T / eta)).net) - balance(net)).max() for eta in (0.2, 0.1)]
+    drift = [
+        np.abs(balance(gd(net, X, y, eta, int(T / eta)).net) - balance(net)).max()
+        for eta in (0.2, 0.1)
+    ]
     # Ratio 2 + O(eta) from the next-order term; 1.6..2.4 separates it from O(eta^2) (ratio 4).
     assert 1.6 < drift[0] / drift[1] < 2.4
 
