@@ -1,6 +1,8 @@
 """mfnet_lite.train.gd: the update rule, the run history, conservation of a_j^2 - |b_j|^2,
 determinism, divergence detection, callbacks and input validation."""
 
+import time
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -140,3 +142,16 @@ def test_bad_types(problem):
         gd(net, X, y, 0.1, 2.5)
     with pytest.raises(TypeError, match="net must be"):
         gd((net.a, net.B), X, y, 0.1, 2)
+
+
+@pytest.mark.slow
+def test_progress_bar_only_for_long_runs_and_silent_when_disabled(problem, capsys, monkeypatch):
+    X, y, net = problem
+    slow = lambda k, n, loss: time.sleep(0.05)  # noqa: E731  (makes a 60-step run last ~3 s)
+    gd(net, X, y, 0.1, 60, callback=slow, progress=True)
+    assert "gd" in capsys.readouterr().err  # tqdm's bar, shown after its 2 s delay
+    gd(net, X, y, 0.1, 5, progress=True)
+    assert capsys.readouterr().err == ""  # a short run never shows a bar
+    monkeypatch.setenv("MFNET_LITE_PROGRESS", "0")
+    gd(net, X, y, 0.1, 60, callback=slow)
+    assert capsys.readouterr().err == ""
