@@ -12,6 +12,7 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .momentum import animate_phase, plot_energy, plot_loss_curves, plot_phase
 
 __all__ = [
     "STYLE",
@@ -22,6 +23,10 @@ __all__ = [
     "plot_balance_drift",
     "plot_output_distribution",
     "animate_output_distribution",
+    "plot_energy",
+    "plot_loss_curves",
+    "plot_phase",
+    "animate_phase",
 ]
 
 apply_style()
