@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Silence mfnet_lite's progress bars in executed notebooks and in tests.
 export MFNET_LITE_PROGRESS := 0
+# One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: book test lab bench clean help
 

@@ -12,6 +12,14 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .meanfield import (
+    animate_particles,
+    plot_distances,
+    plot_line_masses,
+    plot_particles,
+    plot_relative_losses,
+    plot_success_rates,
+)
 
 __all__ = [
     "STYLE",
@@ -22,6 +30,12 @@ __all__ = [
     "plot_balance_drift",
     "plot_output_distribution",
     "animate_output_distribution",
+    "plot_particles",
+    "plot_relative_losses",
+    "plot_success_rates",
+    "plot_distances",
+    "plot_line_masses",
+    "animate_particles",
 ]
 
 apply_style()
