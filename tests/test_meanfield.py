@@ -183,7 +183,7 @@ def test_figures_and_animation_run():
     assert len(ax.collections) >= 1
     mf.plots.plot_relative_losses([ex.run], ["run"])
     table = np.array([[True, False], [True, True]])
-    mf.plots.plot_success_rates([5, 10], {"d = 2": table})
+    mf.plots.plot_success_rates({"d = 2": ([5, 10], table)})
     mf.plots.plot_distances([5, 10], {"d = 2": np.array([[0.1, np.nan], [0.2, 0.3]])})
     mf.plots.plot_line_masses(np.zeros(5), ex.teacher.a / 5)
     html = mf.plots.jshtml(mf.plots.animate_particles(ex.run, ex.teacher, max_frames=3))

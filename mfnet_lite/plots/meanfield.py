@@ -74,7 +74,7 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
     ax.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
     ax.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
     ax.set(xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
-    ax.legend(loc="upper left", fontsize="x-small", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return fig, ax
 
 
@@ -91,13 +91,14 @@ def plot_relative_losses(runs, labels, *, ax=None, rtol: float | None = 1e-3):
     return fig, ax
 
 
-def plot_success_rates(ms, outcomes: dict, *, m0: int = 5, ax=None):
-    """Fraction of successful seeds against the width, one line per setting in ``outcomes``.
+def plot_success_rates(outcomes: dict, *, m0: int = 5, ax=None):
+    """Fraction of successful seeds against the width, one line per setting.
 
-    ``outcomes`` maps a label to a boolean table of shape ``(len(ms), n_seeds)``.
+    ``outcomes`` maps a label to ``(ms, table)``: the widths and a boolean table of shape
+    ``(len(ms), n_seeds)`` (as returned by :func:`mfnet_lite.meanfield.sweep`).
     """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
-    for label, table in outcomes.items():
+    for label, (ms, table) in outcomes.items():
         table = np.asarray(table, dtype=float)
         ax.semilogx(ms, table.mean(axis=1), "o-", label=f"{label} ({table.shape[1]} seeds)")
     ax.axvline(m0, color="k", ls=":", lw=0.8, label=f"$m = m_0 = {m0}$")
@@ -115,7 +116,7 @@ def plot_distances(ms, distances: dict, *, ax=None):
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, table in distances.items():
         table = np.asarray(table, dtype=float)
-        line = ax.loglog(ms, np.nanmedian(table, axis=1), "o-", label=label)[0]
+        line = ax.semilogx(ms, np.nanmedian(table, axis=1), "o-", label=label)[0]
         for i, m in enumerate(ms):
             ax.scatter(np.full(table.shape[1], m), table[i], s=8, color=line.get_color(), alpha=0.4)
     ax.set(xlabel="student width $m$", ylabel=r"$W_2$ to the teacher (sphere measures)")
