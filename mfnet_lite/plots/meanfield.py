@@ -1,7 +1,7 @@
 r"""Figures of chapter 4: particles of a d = 2 student, losses, success rates, distances.
 
 A d = 2 neuron :math:`w = (a, b)` is drawn at the point :math:`|a|\,b \in \mathbb{R}^2`: its
-direction is the direction of its kink, its length :math:`|a|\|b\|` is its weight in the
+direction is that of b (the normal of its kink), its length :math:`|a|\|b\|` is its weight in the
 function. Red means :math:`a > 0`, blue :math:`a < 0`.
 """
 
