@@ -27,7 +27,6 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
         options=[0.01, 0.05, 0.1, 0.5, 1.0], value=0.05, description="radius r"
     )
     seed = widgets.IntSlider(value=0, min=0, max=20, description="seed")
-    button = widgets.Button(description="train")
     out = widgets.Output()
 
     def update(*_):
@@ -52,9 +51,8 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
             out.clear_output(wait=True)
             display(fig)
 
-    button.on_click(update)
     for w in (m, m0, step, radius, seed):
         w.observe(update, "value")
     update()
-    controls = widgets.VBox([widgets.HBox([m, m0, step]), widgets.HBox([radius, seed, button])])
+    controls = widgets.VBox([widgets.HBox([m, m0, step]), widgets.HBox([radius, seed])])
     return widgets.VBox([controls, out])
