@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Silence mfnet_lite's progress bars in executed notebooks and in tests.
 export MFNET_LITE_PROGRESS := 0
+# One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: book test lab bench serve logo system-deps clean help
 
@@ -47,6 +49,8 @@ lab: $(STAMP)
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Benchmarks measure the machine, so they use all its cores (the export above is for tests).
+bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
 

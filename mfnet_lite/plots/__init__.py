@@ -12,6 +12,14 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .meanfield import (
+    animate_particles,
+    plot_distances,
+    plot_line_masses,
+    plot_particles,
+    plot_relative_losses,
+    plot_success_rates,
+)
 from .momentum import animate_phase, plot_energy, plot_loss_curves, plot_phase
 
 __all__ = [
@@ -27,6 +35,12 @@ __all__ = [
     "plot_loss_curves",
     "plot_phase",
     "animate_phase",
+    "plot_particles",
+    "plot_relative_losses",
+    "plot_success_rates",
+    "plot_distances",
+    "plot_line_masses",
+    "animate_particles",
 ]
 
 apply_style()
