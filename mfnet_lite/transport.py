@@ -134,7 +134,9 @@ def _emd(P, Q, p, q, num_iter_max):
         num_iter_max = max(100_000, 50 * P.shape[0] * Q.shape[0])
     num_iter_max = check_int(num_iter_max, "num_iter_max", low=1)
     C = _cost(P, Q)
-    plan, log = ot.emd(p, q, C, numItermax=num_iter_max, log=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # POT's warning becomes our error below
+        plan, log = ot.emd(p, q, C, numItermax=num_iter_max, log=True)
     if log.get("warning"):
         raise TransportError(
             f"POT's exact solver did not reach optimality: {log['warning']} "
@@ -246,7 +248,7 @@ def sinkhorn_w2(
     *,
     reg: float = 0.05,
     tol: float = 1e-6,
-    num_iter_max: int = 10_000,
+    num_iter_max: int = 100_000,
 ) -> float:
     r"""An entropic stand-in for :math:`W_2`: the transport cost of the Sinkhorn plan.
 
@@ -278,7 +280,7 @@ def sinkhorn_w2(
         Regularisation relative to the mean cost, > 0.
     tol : float, default 1e-6
         Stop when the plan's marginal error (Euclidean norm, relative to the total) is below.
-    num_iter_max : int, default 10 000
+    num_iter_max : int, default 100 000
 
     Raises
     ------
