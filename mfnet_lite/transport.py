@@ -45,6 +45,9 @@ __all__ = [
     "hk",
     "hk_cost",
     "optimal_plan",
+    "mixture",
+    "snapshot_distances",
+    "timed_distances",
 ]
 
 
@@ -480,3 +483,59 @@ def hk(
         f"the unbalanced solver did not settle in num_iter_max = {num_iter_max} iterations "
         f"(objective {previous:.6g}); raise num_iter_max or tol."
     )
+
+
+def mixture(net0: Network, net1: Network, t: float) -> Network:
+    r"""A network whose function is :math:`h_{(1-t)\mu_0 + t\mu_1} = (1-t)h_0 + t h_1`.
+
+    The mixture of two mean-field networks' measures puts weight :math:`(1-t)/m_0` on each
+    neuron of ``net0`` and :math:`t/m_1` on each of ``net1``; as :math:`\Phi` is linear in
+    :math:`a`, those weights are folded into the output weights of a width-:math:`(m_0 + m_1)`
+    mean-field network (chapter 2, :ref:`ch2`). Contrast with the straight line
+    :math:`(1-t)W_0 + tW_1` between parameters, which changes every neuron.
+    """
+    for name, net in (("net0", net0), ("net1", net1)):
+        if not isinstance(net, Network) or net.scale != "mean-field":
+            raise TypeError(f"{name} must be a mean-field mfnet_lite.Network.")
+    if net0.d != net1.d:
+        raise ValueError(f"net0 and net1 must have the same d; got {net0.d} and {net1.d}.")
+    t = check_scalar(t, "t", low=0.0, high=1.0)
+    m = net0.m + net1.m
+    a = np.concatenate([net0.a * ((1 - t) * m / net0.m), net1.a * (t * m / net1.m)])
+    return Network(a, np.vstack([net0.B, net1.B]))
+
+
+def snapshot_distances(run) -> tuple[np.ndarray, np.ndarray]:
+    r"""W2 between a run's consecutive snapshots, and from its first snapshot to each.
+
+    Returns ``(steps, to_start)``: ``steps[k]`` is :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})`, shape
+    (s - 1,), and ``to_start[k]`` is :math:`W_2(\mu_{t_0}, \mu_{t_k})`, shape (s,). Divided by
+    :math:`t_{k+1} - t_k`, the first gives the metric speed :math:`|\dot\mu_t|` (chapter 3).
+    """
+    clouds_ = [particles(net)[0] for net in run.snapshots()]
+    steps = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
+    to_start = np.array([w2(clouds_[0], Q) for Q in clouds_])
+    return steps, to_start
+
+
+def timed_distances(P, Q, *, rng=None, reg: float = 0.05) -> dict:
+    r"""Exact, sliced and Sinkhorn distances between two uniform clouds, each with its time.
+
+    Returns ``{name: (value, seconds)}`` for ``"exact W2"``, ``"sliced W2 x sqrt(k)"`` (the
+    sliced value times :math:`\sqrt{k}`, comparable with :math:`W_2`, see :func:`sliced_w2`) and
+    ``"Sinkhorn"`` (``reg`` relative to the mean cost). Chapter 3 plots these against the size.
+    """
+    import time
+
+    k = np.shape(P)[1]
+    rows = {
+        "exact W2": lambda: w2(P, Q),
+        "sliced W2 x sqrt(k)": lambda: np.sqrt(k) * sliced_w2(P, Q, rng=rng),
+        "Sinkhorn": lambda: sinkhorn_w2(P, Q, reg=reg),
+    }
+    out = {}
+    for name, f in rows.items():
+        start = time.perf_counter()
+        value = f()
+        out[name] = (float(value), time.perf_counter() - start)
+    return out

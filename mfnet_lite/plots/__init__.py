@@ -12,6 +12,17 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .measures import (
+    animate_mixture,
+    animate_particles,
+    plot_convexity,
+    plot_distance_comparison,
+    plot_fluctuations,
+    plot_matching,
+    plot_metric_speed,
+    plot_minimizing_movement,
+    plot_sphere_picture,
+)
 
 __all__ = [
     "STYLE",
@@ -22,6 +33,15 @@ __all__ = [
     "plot_balance_drift",
     "plot_output_distribution",
     "animate_output_distribution",
+    "plot_convexity",
+    "plot_fluctuations",
+    "plot_sphere_picture",
+    "plot_matching",
+    "plot_minimizing_movement",
+    "plot_distance_comparison",
+    "plot_metric_speed",
+    "animate_mixture",
+    "animate_particles",
 ]
 
 apply_style()

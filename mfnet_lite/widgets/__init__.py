@@ -5,5 +5,6 @@ follows its explorer with a figure or an animation made with fixed settings.
 """
 
 from .homogeneity import output_scaling_explorer
+from .measures import distance_explorer, mixture_explorer
 
-__all__ = ["output_scaling_explorer"]
+__all__ = ["output_scaling_explorer", "mixture_explorer", "distance_explorer"]
