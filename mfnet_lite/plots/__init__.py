@@ -19,6 +19,7 @@ from .measures import (
     plot_distance_comparison,
     plot_fluctuations,
     plot_matching,
+    plot_matchings,
     plot_metric_speed,
     plot_minimizing_movement,
     plot_sphere_picture,
@@ -40,6 +41,7 @@ __all__ = [
     "plot_minimizing_movement",
     "plot_distance_comparison",
     "plot_metric_speed",
+    "plot_matchings",
     "animate_mixture",
     "animate_particles",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "plot_minimizing_movement",
     "plot_distance_comparison",
     "plot_metric_speed",
+    "plot_matchings",
     "animate_mixture",
     "animate_particles",
 ]
@@ -99,13 +100,13 @@ def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
     y = np.linspace(extent[2], extent[3], 161)
     XX, YY = np.meshgrid(x, y)
     ZZ = f(np.stack([XX, YY], axis=-1))
-    fig, ax = plt.subplots(figsize=(5.2, 4.0))
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
     ax.contour(XX, YY, ZZ, levels=15, colors="0.75", linewidths=0.7)
     for (name, path), marker in zip(paths.items(), "osd^v", strict=False):
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], "-" + marker, ms=4, label=name)
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-    ax.legend(fontsize="small")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.legend(fontsize="small", loc="upper left")
     return fig, ax
 
 
@@ -113,8 +114,13 @@ def plot_distance_comparison(ns, values: dict, seconds: dict):
     """Two panels against the number of particles: each distance's value, and its time."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     for (name, v), marker in zip(values.items(), "osd^", strict=False):
-        ax1.semilogx(ns, v, "-" + marker, label=name)
-        ax2.loglog(ns, seconds[name], "-" + marker, label=name)
+        ax1.plot(ns, v, "-" + marker, label=name)
+        ax2.plot(ns, seconds[name], "-" + marker, label=name)
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.minorticks_off()
+    ax2.set_yscale("log")
     ax1.set(xlabel="particles per measure $n$", ylabel="distance")
     ax2.set(xlabel="particles per measure $n$", ylabel="seconds")
     ax1.legend(fontsize="small")
@@ -122,13 +128,18 @@ def plot_distance_comparison(ns, values: dict, seconds: dict):
     return fig, (ax1, ax2)
 
 
-def plot_metric_speed(times, steps, to_start, losses_at_snapshots):
-    r"""Metric speed :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t`, distance to the start, loss."""
+def plot_metric_speed(times, steps, to_start, grad_norms):
+    r"""Left: metric speed :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t` against
+    :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}`. Right: :math:`W_2(\mu_0, \mu_t)` and the path length.
+    """
     times = np.asarray(times, float)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
-    ax1.semilogy(times[:-1], steps / np.diff(times), label=r"metric speed $|\dot\mu_t|$")
-    ax1.semilogy(times, losses_at_snapshots, "--", label=r"risk $F(\mu_t)$")
-    ax1.set(xlabel="mean-field time $t$")
+    mid = (times[:-1] + times[1:]) / 2
+    ax1.semilogy(
+        mid, steps / np.diff(times), "o", ms=3, label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$"
+    )
+    ax1.semilogy(times, grad_norms, "-", label=r"$\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}$")
+    ax1.set(xlabel="mean-field time $t$", ylabel="speed")
     ax1.legend(fontsize="small")
     ax2.plot(times, to_start, label=r"$W_2(\mu_0, \mu_t)$")
     ax2.plot(times, np.concatenate([[0], np.cumsum(steps)]), "--", label="length of the path")
@@ -136,6 +147,25 @@ def plot_metric_speed(times, steps, to_start, losses_at_snapshots):
     ax2.legend(fontsize="small")
     fig.tight_layout()
     return fig, (ax1, ax2)
+
+
+def plot_matchings(P, Q, shifts, *, rng=0):
+    """One panel per shift of Q along the first axis: the optimal matching and three distances."""
+    from ..transport import optimal_plan, sinkhorn_w2, sliced_w2, w2
+
+    P, Q = np.asarray(P, float), np.asarray(Q, float)
+    fig, axes = plt.subplots(1, len(shifts), figsize=(3.4 * len(shifts), 3.4), squeeze=False)
+    for ax, shift in zip(axes[0], shifts, strict=True):
+        Qs = Q + [shift, 0.0]
+        plot_matching(P, Qs, optimal_plan(P, Qs), ax=ax)
+        label = (
+            f"shift {shift:g}: W2 {w2(P, Qs):.3f}\n"
+            f"√2·SW2 {np.sqrt(2) * sliced_w2(P, Qs, rng=rng):.3f}, Sinkhorn {sinkhorn_w2(P, Qs):.3f}"
+        )
+        ax.set_xlabel(label, fontsize="small")
+        ax.get_legend().remove()
+    fig.tight_layout()
+    return fig, axes[0]
 
 
 def _circle_inputs(n_angles: int = 181):
@@ -182,17 +212,18 @@ def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     return FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
 
 
-def animate_particles(run, teacher: Network | None = None, *, to_start=None):
+def animate_particles(run, teacher: Network | None = None, *, to_start=None, stride: int = 1):
     """d = 2 particles drawn at |a_j| b_j, moving with the run, and W2 to the start growing.
 
-    ``to_start`` (from :func:`mfnet_lite.transport.snapshot_distances`) fills the right panel.
+    ``to_start`` (from :func:`mfnet_lite.transport.snapshot_distances`) fills the right panel;
+    every ``stride``-th snapshot is a frame.
     """
     if run.net.d != 2:
         raise ValueError(f"animate_particles draws d = 2 networks; got d = {run.net.d}.")
     pos = np.abs(run.a_history)[:, :, None] * run.B_history
     colors = np.where(run.a_history[0] > 0, "C3", "C0")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
-    lim = 1.15 * max(np.abs(pos).max(), 1.0 if teacher is None else 1.0)
+    lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
     if teacher is not None:
         tpos = np.abs(teacher.a)[:, None] * teacher.B
@@ -215,4 +246,7 @@ def animate_particles(run, teacher: Network | None = None, *, to_start=None):
             line.set_data(times[: k + 1], to_start[: k + 1])
         return scat, line
 
-    return FuncAnimation(fig, draw, frames=len(times), interval=120, blit=False)
+    frames = list(range(0, len(times), stride))
+    if frames[-1] != len(times) - 1:
+        frames.append(len(times) - 1)
+    return FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
