@@ -32,9 +32,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# JupyterLab with jupytext: a double click opens a chapter .md as a notebook (an app-level
+# settings override inside .venv, so the user's own JupyterLab settings are left alone).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet jupyterlab jupytext
-	$(BIN)/jupyter lab chapters
+	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6
+	@mkdir -p $(dir $(LAB_OVERRIDES))
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py

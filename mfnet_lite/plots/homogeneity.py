@@ -75,6 +75,8 @@ def plot_balance_drift(steps, per_step, over_time, *, T=None):
         ref = values[-1] * (steps / steps[-1]) ** power
         ax.loglog(steps, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)")
     ax.set(xlabel=r"step size $\eta$", ylabel=r"$\max_j |\Delta(a_j^2 - \|b_j\|^2)|$")
+    ax.set_xticks(steps, [f"{s:g}" for s in steps])
+    ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.legend(fontsize="small")
     return fig, ax
 
@@ -97,6 +99,7 @@ def plot_output_distribution(samples_mf: dict, samples_ntk: dict, *, bins=60):
     _histogram(ax2, samples_ntk, "ntk", edges)
     grid = np.linspace(-2.5, 2.5, 400)
     ax2.plot(grid, np.exp(-(grid**2)) / np.sqrt(np.pi), "k--", lw=1, label=r"$N(0, 1/2)$")
+    ax2.set_ylim(0, 0.9)  # an atom at 0 for tiny m (inactive neurons) would squash the rest
     ax1.legend(fontsize="small")
     ax2.legend(fontsize="small")
     fig.tight_layout()
