@@ -250,7 +250,7 @@ def sinkhorn_w2(
     q=None,
     *,
     reg: float = 0.05,
-    tol: float = 1e-6,
+    tol: float = 1e-5,
     num_iter_max: int = 100_000,
 ) -> float:
     r"""An entropic stand-in for :math:`W_2`: the transport cost of the Sinkhorn plan.
@@ -281,8 +281,12 @@ def sinkhorn_w2(
         As in :func:`w2` (equal totals). Points with zero weight are dropped.
     reg : float, default 0.05
         Regularisation relative to the mean cost, > 0.
-    tol : float, default 1e-6
-        Stop when the plan's marginal error (Euclidean norm, relative to the total) is below.
+    tol : float, default 1e-5
+        Stop when the plan's marginal error (Euclidean norm, relative to the total) is below;
+        the cost is then off by at most about ``tol`` times the largest cost. When
+        :math:`\max C/\varepsilon` is large (small clouds far apart, small ``reg``) the
+        iterations slow down to a sublinear crawl and this limit can be out of reach: raise
+        ``reg`` then.
     num_iter_max : int, default 100 000
 
     Raises

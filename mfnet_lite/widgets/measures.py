@@ -9,7 +9,7 @@ from IPython.display import display
 
 from ..model import Network, loss
 from ..plots.measures import _circle_inputs, plot_matching
-from ..transport import mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
+from ..transport import TransportError, mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
 
 __all__ = ["mixture_explorer", "distance_explorer"]
 
@@ -56,13 +56,17 @@ def distance_explorer(P, Q, *, seed: int = 0):
 
     def update(*_):
         Qs = Q + [shift.value, 0.0]
+        try:
+            sinkhorn = f"{sinkhorn_w2(P, Qs):.3f}"
+        except TransportError:  # far-apart small clouds: Sinkhorn crawls, say so on screen
+            sinkhorn = "no convergence"
         fig, ax = plot_matching(P, Qs, optimal_plan(P, Qs))
         ax.set(xlim=(-4, 6), ylim=(-3.5, 3.5))
         ax.text(
             0.02,
             0.02,
             f"W2 = {w2(P, Qs):.3f}\n√2·sliced = {np.sqrt(2) * sliced_w2(P, Qs, rng=seed):.3f}\n"
-            f"Sinkhorn = {sinkhorn_w2(P, Qs):.3f}",
+            f"Sinkhorn = {sinkhorn}",
             transform=ax.transAxes,
             family="monospace",
         )
