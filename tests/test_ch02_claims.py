@@ -125,3 +125,13 @@ def test_exercise_variance_gaussian_a_uniform_b():
     h = (a * np.maximum(b @ x, 0.0)).mean(axis=1)
     # m Var h = E[a^2] E[relu(b.x)^2] = 1/4; sample variance over 4000 draws: ~2.5 % error
     assert_allclose(m * h.var(), 0.25, rtol=0.1)
+
+
+def test_midpoint_of_sign_swap_keeps_only_the_self_paired_neuron(chapter):
+    t0, swap, X = chapter["teacher"], chapter["swap"], chapter["X"]
+    mid = segment(t0, t0.replace(a=t0.a[swap], B=t0.B[swap]), 0.5)
+    fixed = np.flatnonzero(swap == np.arange(5))
+    assert_allclose(np.flatnonzero(mid.a), fixed)  # swapped pairs have a = (+1 - 1)/2 = 0
+    # independent: the function is that neuron's term alone, with the 1/5 factor
+    k = fixed[0]
+    assert_allclose(mid.predict(X), t0.a[k] * np.maximum(X @ t0.B[k], 0) / 5, rtol=1e-12)
