@@ -135,3 +135,24 @@ def test_midpoint_of_sign_swap_keeps_only_the_self_paired_neuron(chapter):
     # independent: the function is that neuron's term alone, with the 1/5 factor
     k = fixed[0]
     assert_allclose(mid.predict(X), t0.a[k] * np.maximum(X @ t0.B[k], 0) / 5, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [2, 5, 6])
+def test_students_of_two_widths_move_together(seed):
+    rng = np.random.default_rng(seed)
+    X, y, teacher = mf.data.teacher_student(200, 2, 5, rng)
+    theta = np.linspace(-np.pi, np.pi, 181)
+    C = np.column_stack([np.cos(theta), np.sin(theta)])
+    runs = [
+        mf.train.gd(mf.model.init_network(m, 2, rng, radius=0.5), X, y, 1.0, 120, record_every=4)
+        for m in (20, 1000)
+    ]
+    amplitude = np.abs(teacher.predict(C)).max()
+    gaps = [
+        np.abs(a.predict(C) - b.predict(C)).max()
+        for a, b in zip(runs[0].snapshots(), runs[1].snapshots(), strict=True)
+    ]
+    # measured: at most 9-12 % of the teacher's amplitude at any time (O(1/sqrt(20)) wobble)
+    assert max(gaps) < 0.15 * amplitude
+    for run in runs:  # both approach the teacher (from a start at distance ~ amplitude)
+        assert np.abs(run.net.predict(C) - teacher.predict(C)).max() < 0.2 * amplitude

@@ -86,3 +86,23 @@ def test_explorers_respond_to_their_sliders(setup, monkeypatch):
     assert len(shown) == 4
     text = shown[-1].axes[0].texts[0].get_text()
     assert text.startswith("W2 = ")
+
+
+def test_function_animation_draws_each_run_and_checks_times(setup):
+    X, y, teacher = setup
+    runs = {
+        m: mf.train.gd(mf.model.init_network(m, 2, m, radius=0.5), X, y, 1.0, 4, record_every=2)
+        for m in (3, 30)
+    }
+    anim = mf.plots.animate_functions(runs, teacher)
+    anim._func(1)  # draw the second snapshot and compare with the network itself
+    theta = anim._fig.axes[0].get_lines()[0].get_xdata()
+    C = np.column_stack([np.cos(theta), np.sin(theta)])
+    np.testing.assert_allclose(
+        anim._fig.axes[0].get_lines()[1].get_ydata(), runs[30].snapshot(1).predict(C)
+    )
+    html = mf.plots.jshtml(anim).data
+    assert html.count("frames[") >= 3
+    runs[30] = mf.train.gd(mf.model.init_network(30, 2, 0), X, y, 1.0, 4, record_every=1)
+    with pytest.raises(ValueError, match="other steps"):
+        mf.plots.animate_functions(runs)

@@ -13,6 +13,7 @@ from .homogeneity import (
     plot_output_distribution,
 )
 from .measures import (
+    animate_functions,
     animate_mixture,
     animate_particles,
     plot_convexity,
@@ -44,6 +45,7 @@ __all__ = [
     "plot_matchings",
     "animate_mixture",
     "animate_particles",
+    "animate_functions",
 ]
 
 apply_style()

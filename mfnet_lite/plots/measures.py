@@ -19,6 +19,7 @@ __all__ = [
     "plot_matchings",
     "animate_mixture",
     "animate_particles",
+    "animate_functions",
 ]
 
 
@@ -250,3 +251,38 @@ def animate_particles(run, teacher: Network | None = None, *, to_start=None, str
     if frames[-1] != len(times) - 1:
         frames.append(len(times) - 1)
     return FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+
+
+def animate_functions(runs: dict, teacher: Network | None = None):
+    """d = 2 runs recorded at the same times: each network's h on the unit circle, per frame.
+
+    ``runs`` maps a label to a run; the runs must share their snapshot steps (same ``steps`` and
+    ``record_every``). Chapter 2 uses it for students of different widths drawn from one measure.
+    """
+    runs = dict(runs)
+    first = next(iter(runs.values()))
+    for label, run in runs.items():
+        if run.net.d != 2:
+            raise ValueError(f"animate_functions draws d = 2 networks; got d = {run.net.d}.")
+        if not np.array_equal(run.snapshot_steps, first.snapshot_steps):
+            raise ValueError(f"run {label!r} was recorded at other steps than the first run.")
+    theta, C = _circle_inputs()
+    curves = {k: np.array([s.predict(C) for s in r.snapshots()]) for k, r in runs.items()}
+    fig, ax = plt.subplots()
+    lines = [ax.plot(theta, c[0], lw=2, label=k)[0] for k, c in curves.items()]
+    if teacher is not None:
+        ax.plot(theta, teacher.predict(C), "k:", lw=1.5, label="teacher")
+    top = max(np.abs(c).max() for c in curves.values())
+    if teacher is not None:
+        top = max(top, np.abs(teacher.predict(C)).max())
+    ax.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.15 * top, 1.15 * top))
+    ax.legend(fontsize="small", loc="upper right")
+    label = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
+
+    def draw(k):
+        for line, c in zip(lines, curves.values(), strict=True):
+            line.set_ydata(c[k])
+        label.set_text(f"mean-field time t = {first.times[k]:g}")
+        return (*lines, label)
+
+    return FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)
