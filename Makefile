@@ -8,13 +8,15 @@ STAMP := $(VENV)/.installed
 # Silence mfnet_lite's progress bars in executed notebooks and in tests.
 export MFNET_LITE_PROGRESS := 0
 
-.PHONY: book test lab bench clean help
+.PHONY: book test lab bench serve logo system-deps clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
+	@echo "make serve  serve the built book on 127.0.0.1 (PORT=8000 to choose the port)"
+	@echo "make system-deps  install Debian packages the browser test needs (as root)"
 	@echo "make clean  remove _build"
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
@@ -24,7 +26,11 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-book: $(STAMP)
+# The logo and favicon are drawn by the package itself before each build (not committed).
+logo: $(STAMP)
+	$(BIN)/python -m mfnet_lite.plots.logo _static
+
+book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
@@ -43,6 +49,15 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
+
+PORT ?= 0
+serve: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	exec $(BIN)/python tools/serve.py --port $(PORT) --dir _build/html
+
+# Debian packages for the browser test (headless Chromium); needs root, skips what is there.
+system-deps:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 clean:
 	rm -rf _build
