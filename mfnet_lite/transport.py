@@ -17,6 +17,9 @@ computed exactly with POT's network simplex :func:`ot.emd2` [1]_ (which returns
 (biased upwards). Between sphere measures of different total mass, :func:`hk` is the
 Hellinger–Kantorovich distance, solved with POT's unbalanced solver (chapter 3).
 
+Helpers for chapters 2–3: :func:`mixture` (the network of a mixture of two measures),
+:func:`snapshot_distances` (W2 along a training run), :func:`timed_distances`.
+
 Every function guards POT's silent failures: a cost matrix with NaN or inf (POT returns 0.0
 with a warning), totals that differ, and an iteration limit reached (POT warns, or says
 nothing, and returns a wrong value) raise :class:`ValueError` or :class:`TransportError`.
