@@ -20,6 +20,19 @@ from .meanfield import (
     plot_relative_losses,
     plot_success_rates,
 )
+from .measures import (
+    animate_functions,
+    animate_mixture,
+    animate_particle_flow,
+    plot_convexity,
+    plot_distance_comparison,
+    plot_fluctuations,
+    plot_matching,
+    plot_matchings,
+    plot_metric_speed,
+    plot_minimizing_movement,
+    plot_sphere_picture,
+)
 from .momentum import animate_phase, plot_energy, plot_loss_curves, plot_phase
 
 __all__ = [
@@ -41,6 +54,17 @@ __all__ = [
     "plot_distances",
     "plot_line_masses",
     "animate_particles",
+    "plot_convexity",
+    "plot_fluctuations",
+    "plot_sphere_picture",
+    "plot_matching",
+    "plot_minimizing_movement",
+    "plot_distance_comparison",
+    "plot_metric_speed",
+    "plot_matchings",
+    "animate_mixture",
+    "animate_particle_flow",
+    "animate_functions",
 ]
 
 apply_style()

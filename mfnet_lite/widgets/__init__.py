@@ -6,6 +6,13 @@ follows its explorer with a figure or an animation made with fixed settings.
 
 from .homogeneity import output_scaling_explorer
 from .meanfield import global_convergence_explorer
+from .measures import distance_explorer, mixture_explorer
 from .momentum import momentum_explorer
 
-__all__ = ["output_scaling_explorer", "global_convergence_explorer", "momentum_explorer"]
+__all__ = [
+    "output_scaling_explorer",
+    "mixture_explorer",
+    "distance_explorer",
+    "global_convergence_explorer",
+    "momentum_explorer",
+]
