@@ -12,6 +12,7 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .lazy import animate_lazy_active, plot_alpha_sweep, plot_width_movement
 from .meanfield import (
     animate_particles,
     plot_distances,
@@ -36,6 +37,9 @@ from .measures import (
 from .momentum import animate_phase, plot_energy, plot_loss_curves, plot_phase
 
 __all__ = [
+    "plot_alpha_sweep",
+    "plot_width_movement",
+    "animate_lazy_active",
     "STYLE",
     "apply_style",
     "jshtml",
