@@ -12,6 +12,14 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
+from .ntk import (
+    animate_du_widths,
+    plot_du_study,
+    plot_kernel_predictor,
+    plot_power_law,
+    plot_rate_bound,
+    plot_step_sweep,
+)
 
 __all__ = [
     "STYLE",
@@ -22,6 +30,12 @@ __all__ = [
     "plot_balance_drift",
     "plot_output_distribution",
     "animate_output_distribution",
+    "plot_du_study",
+    "plot_power_law",
+    "plot_rate_bound",
+    "plot_kernel_predictor",
+    "plot_step_sweep",
+    "animate_du_widths",
 ]
 
 apply_style()

@@ -5,5 +5,6 @@ follows its explorer with a figure or an animation made with fixed settings.
 """
 
 from .homogeneity import output_scaling_explorer
+from .ntk import ntk_explorer
 
-__all__ = ["output_scaling_explorer"]
+__all__ = ["output_scaling_explorer", "ntk_explorer"]
