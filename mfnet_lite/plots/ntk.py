@@ -29,7 +29,7 @@ def _draw_study_panels(axes, runs, colors):
         axes[0].semilogy(steps, run.losses, color=color, label=label)
         axes[1].plot(steps, run.pattern_change, color=color, label=label)
         axes[2].plot(steps, run.max_distance, color=color, label=label)
-    axes[0].set(xlabel="iteration $k$", ylabel=r"loss $\frac12\|u(k) - y\|^2$")
+    axes[0].set(xlabel="iteration $k$", ylabel=r"loss $\frac{1}{2}\Vert u(k) - y\Vert^2$")
     axes[1].set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
     axes[2].set(xlabel="iteration $k$", ylabel=r"$\max_r \|w_r(k) - w_r(0)\|$")
 
@@ -126,19 +126,20 @@ def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
     """Loss against the rate line, and pattern changes, for several steps at one width.
 
     ``runs`` maps a fraction ``s`` of the stable limit (step ``s * 2 / lambda_max``) to a
-    :class:`mfnet_lite.ntk.DuRun`; a run that diverged ends with a cross.
+    :class:`mfnet_lite.ntk.DuRun`; a run that diverged ends with a cross. The rate line
+    (dashed) is drawn for the steps below the stable limit only.
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     for (frac, run), color in zip(runs.items(), _colors(len(runs)), strict=True):
         k = np.arange(run.steps_taken + 1)
         label = rf"$\eta = {frac:g} \cdot 2/\lambda_{{\max}}$"
         ax1.semilogy(k, run.losses / run.losses[0], color=color, label=label)
-        if 1 - run.step * lambda0 / 2 > 0:
+        if run.step < 2 / lambda_max:  # the rate line means nothing beyond the stable limit
             ax1.semilogy(k, rate_bound(1.0, lambda0, run.step, k[-1]), "--", color=color, lw=1)
         if run.diverged:
             ax1.semilogy(k[-1], run.losses[-1] / run.losses[0], "x", color=color, ms=9, mew=2)
         ax2.plot(k, run.pattern_change, color=color, label=label)
-    ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss (dashed: bound)")
+    ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss")
     ax2.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
     ax2.legend(fontsize="small")
     fig.tight_layout()

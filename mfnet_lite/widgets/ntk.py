@@ -18,8 +18,9 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
     r"""Sliders for the width :math:`m` and the step as a fraction of the stable limit.
 
     The step is :math:`\eta = s \cdot 2/\lambda_{\max}(H^\infty)`; for :math:`s > 1` the
-    kernel recursion :math:`u(k+1) - y = (I - \eta H)(u(k) - y)` amplifies the top mode and the
-    run diverges (it stops and is marked with a cross). Left: the loss over its start, with the
+    kernel recursion :math:`u(k+1) - y = (I - \eta H)(u(k) - y)` amplifies the top mode: the
+    network's loss spikes and many activation patterns change (a run that blows up stops and
+    is marked with a cross). Left: the loss over its start, with the
     theorem's line :math:`(1 - \eta\lambda_0/2)^k`; right: the fraction of activation patterns
     changed since initialisation. Data: ``n`` points on :math:`S^{d-1}`, labels :math:`N(0, 1)`.
     """
@@ -30,7 +31,7 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
         options=[25, 50, 100, 200, 400, 800, 1600, 3200, 6400], value=400, description="m"
     )
     frac = widgets.FloatSlider(
-        value=0.5, min=0.05, max=1.2, step=0.05, description="η · λmax/2", readout_format=".2f"
+        value=0.5, min=0.05, max=2.0, step=0.05, description="η · λmax/2", readout_format=".2f"
     )
     out = widgets.Output()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.3))
@@ -52,9 +53,8 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
         run = train_first_layer(net, X, y, step, steps, stop_on_divergence=True)
         kk = np.arange(run.steps_taken + 1)
         loss_line.set_data(kk, np.maximum(run.losses / run.losses[0], 1e-300))
-        bound = (
-            rate_bound(1.0, lam0, step, steps) if step * lam0 < 2 else np.full(steps + 1, np.nan)
-        )
+        stable = step < 2 / lam_max  # beyond the stable limit the rate line means nothing
+        bound = rate_bound(1.0, lam0, step, steps) if stable else np.full(steps + 1, np.nan)
         bound_line.set_data(k, bound)
         cross.set_data(
             kk[-1:] if run.diverged else [],
