@@ -20,9 +20,14 @@ def study():
 def test_lambda_max_is_order_one():
     """'about 1.2 to 1.25 for n = d = 200, depending on the draw, and 1.25 for n = d = 1000'."""
     for seed in range(4):
-        H = mf.kernels.h_infinity(mf.data.sphere(200, 200, seed))
+        X = mf.data.sphere(200, 200, seed)
+        H = mf.kernels.h_infinity(X)
         assert 1.15 < mf.ntk.lambda_max(H) < 1.3
         assert 0.22 < mf.kernels.lambda_min(H) < 0.26
+        # remark rem-ch6-step: H_inf ~ XX^T/4 + I/4, whose extreme eigenvalues are ~0.25, ~1.25
+        approx = np.linalg.eigvalsh(X @ X.T / 4 + np.eye(200) / 4)
+        assert abs(approx[0] - mf.kernels.lambda_min(H)) < 0.05
+        assert abs(approx[-1] - mf.ntk.lambda_max(H)) < 0.1
     H = mf.kernels.h_infinity(mf.data.ntk_synthetic(1000, 1000, 0)[0])  # paper_study's data
     lam_max, lam0 = mf.ntk.lambda_max(H), mf.kernels.lambda_min(H)
     assert abs(lam_max - 1.25) < 0.01 and abs(lam0 - 0.25) < 0.01
