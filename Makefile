@@ -43,6 +43,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
+	$(BIN)/python benchmarks/kernels.py
 
 clean:
 	rm -rf _build

@@ -259,7 +259,7 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
 
     Examples
     --------
-    >>> lambda_min(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> round(lambda_min(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
     1.0
     """
     H = check_array(H, "H", ndim=2)

@@ -97,9 +97,12 @@ class DuRun:
         return len(self.losses) - 1
 
 
-def init_du(m: int, d: int, rng=None) -> Network:
-    r"""Du et al.'s initialisation: :math:`a_r = \pm1`, :math:`w_r \sim N(0, I_d)`, scale :math:`1/\sqrt m`."""
-    return init_network(m, d, rng, init="gaussian", scale="ntk")
+def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
+    r"""Du et al.'s initialisation: :math:`a_r = \pm1`, :math:`w_r \sim N(0, I_d)`, scale :math:`1/\sqrt m`.
+
+    The same seed gives the same weights in float64 and float32 (drawn in float64, then cast).
+    """
+    return init_network(m, d, rng, init="gaussian", scale="ntk", dtype=dtype)
 
 
 def train_first_layer(
@@ -228,6 +231,8 @@ def study(
     steps: int = BOOK_SIZE["steps"],
     step: float | None = None,
     rng=None,
+    *,
+    dtype=np.float64,
 ) -> DuStudy:
     r"""Du et al.'s synthetic study: one gradient-descent run per width on the same data.
 
@@ -245,6 +250,10 @@ def study(
         :math:`2/\lambda_{\max}` of the kernel recursion. The theorem's
         :math:`\eta = O(\lambda_0/n^2)` would barely move the loss in 100 steps.
     rng : None, int or Generator
+    dtype : numpy dtype, default float64
+        Precision of the training runs (the kernel is always float64). ``np.float32`` halves
+        the time; at the paper's size it changes the final pattern fractions by about
+        :math:`3\cdot 10^{-6}` (a few flipped signs out of millions).
 
     Returns
     -------
@@ -256,16 +265,20 @@ def study(
     H = h_infinity(X)
     lam0, lam_max = lambda_min(H), lambda_max(H)
     step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
-    runs = tuple(train_first_layer(init_du(m, d, rng), X, y, step, steps) for m in widths)
+    Xt, yt = X.astype(dtype), y.astype(dtype)
+    runs = tuple(
+        train_first_layer(init_du(m, d, rng, dtype=dtype), Xt, yt, step, steps) for m in widths
+    )
     return DuStudy(X, y, H, lam0, lam_max, step, runs)
 
 
-def paper_study(rng=0) -> DuStudy:
+def paper_study(rng=0, *, dtype=np.float64) -> DuStudy:
     """The paper's size: ``study(**PAPER_SIZE)`` (n = d = 1000, 100 steps, widths 100 to 6400).
 
-    About 1.5 minutes on two cores (``benchmarks/kernels.py``).
+    About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
+    (``benchmarks/kernels.py`` measures both).
     """
-    return study(**PAPER_SIZE, rng=rng)
+    return study(**PAPER_SIZE, rng=rng, dtype=dtype)
 
 
 def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:
