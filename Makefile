@@ -39,7 +39,7 @@ lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
