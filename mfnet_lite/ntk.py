@@ -252,8 +252,9 @@ def study(
     rng : None, int or Generator
     dtype : numpy dtype, default float64
         Precision of the training runs (the kernel is always float64). ``np.float32`` halves
-        the time; at the paper's size it changes the final pattern fractions by about
-        :math:`3\cdot 10^{-6}` (a few flipped signs out of millions).
+        the time; at the paper's size it changes the final pattern fractions by at most
+        :math:`1.3\cdot 10^{-4}` (13 of the :math:`10^5` signs at m = 100; measured in
+        ``benchmarks/kernels.py``).
 
     Returns
     -------
