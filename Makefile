@@ -7,14 +7,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Silence mfnet_lite's progress bars in executed notebooks and in tests.
 export MFNET_LITE_PROGRESS := 0
+# One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab bench clean help
+.PHONY: book test lab bench serve logo system-deps clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
+	@echo "make serve  serve the built book on 127.0.0.1 (PORT=8000 to choose the port)"
+	@echo "make system-deps  install Debian packages the browser test needs (as root)"
 	@echo "make clean  remove _build"
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
@@ -24,7 +28,11 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-book: $(STAMP)
+# The logo and favicon are drawn by the package itself before each build (not committed).
+logo: $(STAMP)
+	$(BIN)/python -m mfnet_lite.plots.logo _static
+
+book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
@@ -41,9 +49,20 @@ lab: $(STAMP)
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Benchmarks measure the machine, so they use all its cores (the export above is for tests).
+bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
 	$(BIN)/python benchmarks/kernels.py
+
+PORT ?= 0
+serve: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	exec $(BIN)/python tools/serve.py --port $(PORT) --dir _build/html
+
+# Debian packages for the browser test (headless Chromium); needs root, skips what is there.
+system-deps:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 clean:
 	rm -rf _build

@@ -21,10 +21,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_scalar
+from ._validation import check_choice, check_int, check_rng, check_scalar
 from .model import TRAINABLE, Network, _check_data, _value_and_grad
 
-__all__ = ["Run", "DivergenceError", "gd"]
+__all__ = [
+    "Run",
+    "DivergenceError",
+    "gd",
+    "heavy_ball",
+    "kinetic",
+    "polyak_from_kinetic",
+    "kinetic_from_polyak",
+]
 
 
 class DivergenceError(RuntimeError):
@@ -50,7 +58,8 @@ class Run:
     a_history, B_history : ndarray of shapes (s, m) and (s, m, d)
         The recorded parameters.
     extras : dict
-        Per-snapshot records of other methods (velocities, energies, ...), same first axis.
+        Records of other methods: per snapshot (velocities, same first axis as ``a_history``)
+        or per step (energies, same length as ``losses``).
     """
 
     net: Network
@@ -262,3 +271,237 @@ def gd(
             if need_B:
                 B -= eta * grad_B
     return rec.result(net.replace(a=a, B=B), time_scaling)
+
+
+def polyak_from_kinetic(h: float, friction: float) -> tuple[float, float]:
+    r"""Map the kinetic parameters (step :math:`h`, friction :math:`\gamma`) to Polyak's (:math:`\eta`, :math:`\beta`).
+
+    .. math:: \eta = h^2, \qquad \beta = 1 - \gamma h.
+    """
+    h = check_scalar(h, "h", low=0.0, include_low=False)
+    friction = check_scalar(friction, "friction", low=0.0)
+    if friction * h > 1:
+        raise ValueError(
+            f"friction * h == {friction * h:g}, must be <= 1 (else beta = 1 - friction*h < 0); "
+            f"use h <= {1 / friction:g} for friction = {friction:g}."
+        )
+    return h * h, 1.0 - friction * h
+
+
+def kinetic_from_polyak(step: float, momentum: float) -> tuple[float, float]:
+    r"""The inverse map: :math:`h = \sqrt\eta`, :math:`\gamma = (1 - \beta)/\sqrt\eta`."""
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
+    h = float(np.sqrt(step))
+    return h, (1.0 - momentum) / h
+
+
+def _momentum_run(net, X, y, eta, beta, steps, noise, rng, desc, **options) -> Run:
+    """Displacement form shared by :func:`heavy_ball` and :func:`kinetic`.
+
+    ``d_{k+1} = beta d_k - eta s grad G(theta_k) + noise_k``, ``theta_{k+1} = theta_k + d_{k+1}``;
+    the velocity is ``v_k = d_k / sqrt(eta)`` and the energy ``G + |v|^2 / (2 s)``.
+    """
+    loss_name, reduction = options.pop("loss"), options.pop("reduction")
+    trainable, callback, rtol = (
+        options.pop("trainable"),
+        options.pop("callback"),
+        options.pop("rtol"),
+    )
+    X, y = _check_data(net, X, y, loss_name, reduction)
+    _, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
+        net,
+        eta,
+        steps,
+        options.pop("record_every"),
+        options.pop("time_scaling"),
+        trainable,
+        options.pop("max_loss_ratio"),
+    )
+    s = net.m if time_scaling == "mean-field" else 1.0
+    h = np.sqrt(eta)
+    a, B = net.a.copy(), net.B.copy()
+    da, dB = np.zeros_like(a), np.zeros_like(B)
+    rec = _Recorder(steps, record_every, eta, max_loss_ratio, options.pop("progress"), desc)
+    need_a, need_B = trainable != "B", trainable != "a"
+    energies = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            value, grad_a, grad_B = _value_and_grad(
+                a,
+                B,
+                net.factor,
+                X,
+                y,
+                loss_name,
+                reduction,
+                need_a and k < steps,
+                need_B and k < steps,
+            )
+            rec.loss(k, value)
+            kinetic_energy = (np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
+            energies.append(value + float(kinetic_energy))
+            last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
+            stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
+            if rec.wants_snapshot(k) or last or stop:
+                rec.snapshot(k, a, B, velocity_a=da / h, velocity_B=dB / h)
+            if last or stop:
+                break
+            if need_a:
+                da = beta * da - (eta * s) * grad_a if beta else -((eta * s) * grad_a)
+                if noise:
+                    da += noise * rng.standard_normal(da.shape)
+                a += da
+            if need_B:
+                dB = beta * dB - (eta * s) * grad_B if beta else -((eta * s) * grad_B)
+                if noise:
+                    dB += noise * rng.standard_normal(dB.shape)
+                B += dB
+    run = rec.result(net.replace(a=a, B=B), time_scaling)
+    run.extras["energies"] = np.asarray(energies)
+    return run
+
+
+def heavy_ball(
+    net: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    momentum: float,
+    *,
+    loss: str = "square",
+    reduction: str = "mean",
+    trainable: str = "both",
+    time_scaling: str | None = None,
+    record_every: int | None = None,
+    callback: Callable | None = None,
+    rtol: float | None = None,
+    max_loss_ratio: float = 1e8,
+    progress: bool | None = None,
+) -> Run:
+    r"""Polyak's heavy-ball method from ``net`` (at rest); ``net`` itself is left unchanged.
+
+    .. math::
+
+        W_{k+1} = W_k - \eta\, s\, \nabla G(W_k) + \beta\,(W_k - W_{k-1}), \qquad W_{-1} = W_0,
+
+    with :math:`s = m` (mean-field time scaling) or 1, as in :func:`gd`. It is the kinetic
+    dynamics :func:`kinetic` with :math:`h = \sqrt\eta`, :math:`\gamma = (1-\beta)/\sqrt\eta`
+    (chapter 7). ``momentum = 0`` gives the :func:`gd` run bit for bit.
+
+    Parameters
+    ----------
+    step : float
+        :math:`\eta > 0`.
+    momentum : float
+        :math:`\beta \in [0, 1)`.
+    Other parameters as in :func:`gd`.
+
+    Returns
+    -------
+    Run
+        With ``extras["velocity_a"]``, ``extras["velocity_B"]`` (one per snapshot): the velocity
+        :math:`v_k = (W_k - W_{k-1})/\sqrt\eta`, and ``extras["energies"]`` (one per step, like
+        ``losses``): :math:`E_k = G(W_k) + \frac{1}{2s}\sum_j \|v_{j,k}\|^2`.
+    """
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
+    return _momentum_run(
+        net,
+        X,
+        y,
+        step,
+        momentum,
+        steps,
+        0.0,
+        None,
+        "heavy ball",
+        loss=loss,
+        reduction=reduction,
+        trainable=trainable,
+        time_scaling=time_scaling,
+        record_every=record_every,
+        callback=callback,
+        rtol=rtol,
+        max_loss_ratio=max_loss_ratio,
+        progress=progress,
+    )
+
+
+def kinetic(
+    net: Network,
+    X,
+    y,
+    h: float,
+    steps: int,
+    friction: float,
+    *,
+    temperature: float = 0.0,
+    rng=None,
+    loss: str = "square",
+    reduction: str = "mean",
+    trainable: str = "both",
+    time_scaling: str | None = None,
+    record_every: int | None = None,
+    callback: Callable | None = None,
+    rtol: float | None = None,
+    max_loss_ratio: float = 1e8,
+    progress: bool | None = None,
+) -> Run:
+    r"""Second-order (kinetic) dynamics of the neurons, started at rest, by semi-implicit Euler.
+
+    The continuous dynamics (chapter 7) of each neuron :math:`\theta_j` with velocity :math:`v_j`:
+
+    .. math::
+
+        \dot\theta_j = v_j, \qquad
+        dv_j = -\gamma v_j\,dt - s\,\nabla_{\theta_j} G(\Theta)\,dt + \sqrt{2\gamma T}\, dB_j(t),
+
+    discretised with step :math:`h`: :math:`v_{k+1} = (1 - \gamma h) v_k - h\, s\nabla G(\Theta_k)
+    + \sqrt{2\gamma T h}\,\xi_k`, then :math:`\Theta_{k+1} = \Theta_k + h v_{k+1}`, with
+    :math:`\xi_k \sim N(0, I)`. Without noise this is :func:`heavy_ball` with
+    :math:`\eta = h^2`, :math:`\beta = 1 - \gamma h` (:func:`polyak_from_kinetic`). The noise
+    (kinetic Langevin) has temperature :math:`T` = ``temperature``.
+
+    Parameters
+    ----------
+    h : float
+        Time step :math:`h > 0`; the run covers the time ``steps * h``.
+    friction : float
+        :math:`\gamma \ge 0`, with :math:`\gamma h \le 1`.
+    temperature : float, default 0
+        :math:`T \ge 0`.
+    rng : None, int or Generator
+        Randomness of the noise (unused at ``temperature = 0``).
+    Other parameters as in :func:`gd`.
+
+    Returns
+    -------
+    Run
+        As :func:`heavy_ball`, with ``step`` = :math:`h^2`; ``run.times`` is in units of
+        :math:`h^2`, so use ``run.snapshot_steps * h`` for the physical time.
+    """
+    eta, beta = polyak_from_kinetic(h, friction)
+    temperature = check_scalar(temperature, "temperature", low=0.0)
+    noise = h * np.sqrt(2 * friction * temperature * h)
+    return _momentum_run(
+        net,
+        X,
+        y,
+        eta,
+        beta,
+        steps,
+        noise,
+        check_rng(rng),
+        "kinetic",
+        loss=loss,
+        reduction=reduction,
+        trainable=trainable,
+        time_scaling=time_scaling,
+        record_every=record_every,
+        callback=callback,
+        rtol=rtol,
+        max_loss_ratio=max_loss_ratio,
+        progress=progress,
+    )

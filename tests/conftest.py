@@ -1,8 +1,17 @@
 """Shared test settings: no progress bars, a non-interactive matplotlib backend."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
-import matplotlib
+# One BLAS thread: the training loops multiply small matrices, and on a shared 2-core machine
+# OpenBLAS's worker threads spin against other jobs (measured: a d = 20, m = 100 run of chapter 4
+# took 28 s with the default threads under load, 0.5 s with one). Set before NumPy loads, and
+# inherited by the kernels that execute the chapters.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import matplotlib  # noqa: E402
 import pytest
 
 os.environ.setdefault("MFNET_LITE_PROGRESS", "0")
@@ -15,3 +24,24 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """Build the book once per session into _build/html, as `make book` does."""
+    env = dict(os.environ, MFNET_LITE_PROGRESS="0")
+    subprocess.run(  # what `make logo` does before `make book`
+        [sys.executable, "-m", "mfnet_lite.plots.logo", str(ROOT / "_static")], check=True
+    )
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1500,
+    )
+    return proc

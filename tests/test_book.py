@@ -2,9 +2,6 @@
 executed in a fresh kernel, no Sphinx warning (stderr output of a cell counts as one), and an
 HTML page for every entry of the table of contents."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,20 +9,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def built_book():
-    env = dict(os.environ, MFNET_LITE_PROGRESS="0")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1500,
-    )
-    return proc
 
 
 def toc_files():

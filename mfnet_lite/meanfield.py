@@ -1,0 +1,276 @@
+r"""The teacher–student experiment of Chizat & Bach (chapter 4): which minimum does the flow reach?
+
+A student :math:`h_W = \frac1m\sum_j a_j\sigma(b_j\cdot x)` starts with small neurons,
+:math:`\|w_j(0)\| = r`, spread over the sphere, and follows mean-field gradient descent
+(:func:`mfnet_lite.train.gd`, the Euler scheme of :math:`\dot w_j = -\nabla V_\mu(w_j)`) on data
+labelled by a teacher :math:`h^* = \frac1{m_0}\sum_k a^*_k\sigma(b^*_k\cdot x)`.
+
+Without a bias, :math:`\sigma(t) - \sigma(-t) = t`, so many measures make the same function.
+Two functionals of a network see only its function, and so separate "same function" from
+"same neurons":
+
+.. math::
+
+    \text{linear moment}\quad c\sum_j a_j b_j, \qquad
+    \text{signed mass on line } k\quad c\sum_{j \to k} a_j \|b_j\|,
+
+(:math:`c` the output factor, :math:`j \to k` the neurons whose direction is closest to the line
+:math:`\pm b^*_k`). The first is the odd part of :math:`h`,
+:math:`h(x) - h(-x) = c\sum_j a_j b_j\cdot x`; the second is the coefficient of the kink of
+:math:`h` along the hyperplane :math:`b^*_k\cdot x = 0`. The distance to the teacher's *neurons*
+is :func:`sphere_distance`.
+
+References
+----------
+.. [1] L. Chizat, F. Bach, "On the global convergence of gradient descent for
+   over-parameterized models using optimal transport", NeurIPS 2018.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import data, train
+from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from .model import Network, init_network
+
+__all__ = [
+    "SUPPORTS",
+    "Experiment",
+    "student",
+    "experiment",
+    "linear_moment",
+    "line_masses",
+    "potential",
+    "sphere_distance",
+    "sweep",
+]
+
+SUPPORTS = ("sphere", "half-space", "positive")
+
+
+def student(m: int, d: int, rng=None, *, radius: float = 0.05, support: str = "sphere") -> Network:
+    r"""A small mean-field student of width ``m``: chapter 4's initial measure.
+
+    Parameters
+    ----------
+    m, d : int
+    rng : None, int or Generator
+    radius : float, default 0.05
+        The size :math:`\|w_j(0)\|` of every neuron.
+    support : {"sphere", "half-space", "positive"}
+        ``"sphere"``: :math:`w_j(0)` uniform on the sphere of radius ``radius`` in
+        :math:`\mathbb{R}^{d+1}` (the theorem's assumption). ``"half-space"``: the same, with each
+        :math:`b_j` reflected into :math:`\{b_1 \ge 0\}` (directions miss half the sphere).
+        ``"positive"``: balanced neurons :math:`a_j = \|b_j\| = r/\sqrt2` with every
+        :math:`a_j > 0`; the flow keeps :math:`a_j^2 - \|b_j\|^2 = 0` and hence the sign of
+        :math:`a_j` (chapter 1), so no mass can reach :math:`\{a < 0\}`.
+    """
+    check_choice(support, "support", SUPPORTS)
+    rng = check_rng(rng)
+    if support == "positive":
+        net = init_network(m, d, rng, init="balanced", radius=radius)
+        return net.replace(a=np.abs(net.a))
+    net = init_network(m, d, rng, init="sphere", radius=radius)
+    if support == "half-space":
+        flip = np.where(net.B[:, 0] < 0, -1.0, 1.0)
+        B = net.B * flip[:, None]
+        return net.replace(B=B)
+    return net
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One teacher–student run: the data, the teacher and the training run."""
+
+    X: np.ndarray
+    y: np.ndarray
+    teacher: Network
+    run: train.Run
+
+    @property
+    def relative_loss(self) -> float:
+        """Last loss over first loss."""
+        return float(self.run.losses[-1] / self.run.losses[0])
+
+    def succeeded(self, rtol: float = 1e-3) -> bool:
+        """Whether the loss fell to ``rtol`` times its initial value."""
+        return self.relative_loss <= rtol
+
+    @property
+    def distance(self) -> float:
+        """:func:`sphere_distance` from the trained student to the teacher."""
+        return sphere_distance(self.run.net, self.teacher)
+
+
+def experiment(
+    m: int,
+    d: int,
+    *,
+    n: int,
+    step: float,
+    steps: int,
+    m0: int = 5,
+    radius: float = 0.05,
+    support: str = "sphere",
+    seed: int = 0,
+    rtol: float | None = 1e-3,
+    record_every: int | None = None,
+    signs: str = "mixed",
+) -> Experiment:
+    """Draw teacher, data and student from ``seed``, and train with mean-field GD.
+
+    The teacher (:func:`mfnet_lite.data.teacher_student`) and the data are drawn first, the
+    student after, all from ``np.random.default_rng(seed)``: runs with the same ``seed`` and
+    ``n, d, m0`` share teacher and data whatever ``m``, ``radius`` or ``support``. The run stops
+    at ``steps`` or when the loss reaches ``rtol`` times its start (``rtol=None``: never).
+    """
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
+    X, y, teacher = data.teacher_student(n, d, m0, rng, signs=signs)
+    net = student(m, d, rng, radius=radius, support=support)
+    run = train.gd(
+        net, X, y, step, steps, time_scaling="mean-field", rtol=rtol, record_every=record_every
+    )
+    return Experiment(X, y, teacher, run)
+
+
+def linear_moment(net: Network) -> np.ndarray:
+    r"""The odd (linear) part of the network: :math:`c\sum_j a_j b_j`, shape (d,).
+
+    Since :math:`\sigma(t) - \sigma(-t) = t`,
+    :math:`h(x) - h(-x) = \big(c\sum_j a_j b_j\big)\cdot x`: two networks with the same function
+    have the same linear moment. With the mean-field scaling :math:`c = 1/m`.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    return net.factor * (net.a @ net.B)
+
+
+def line_masses(net: Network, lines) -> np.ndarray:
+    r"""Signed mass of ``net`` on each line :math:`\{\pm u_k\}`, shape (k,).
+
+    .. math::
+
+        M_k = c \sum_{j:\ k(j) = k} a_j \|b_j\|, \qquad
+        k(j) = \arg\max_k \frac{|b_j \cdot u_k|}{\|b_j\|\,\|u_k\|},
+
+    each neuron counted on the line closest to its direction :math:`b_j/\|b_j\|` or its
+    antipode. A neuron :math:`a\,\sigma(b\cdot x)` with :math:`b = \|b\|\,u` is
+    :math:`a\|b\|\,\sigma(u\cdot x)`, and :math:`\sigma(u \cdot x) + \sigma(-u\cdot x) = |u \cdot x|`:
+    :math:`M_k` is the coefficient of :math:`|u_k\cdot x|` in the even part of :math:`h`, which
+    the function determines; how it splits between :math:`u_k` and :math:`-u_k` is only seen by
+    the linear part (:func:`linear_moment`). For a teacher, :math:`M_k = a^*_k\|b^*_k\|/m_0`.
+
+    Parameters
+    ----------
+    net : Network
+    lines : array_like of shape (k, d)
+        Non-zero directions (e.g. ``teacher.B``); their norms do not matter.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    U = check_array(lines, "lines", ndim=2, dtype=np.float64)
+    if U.shape[1] != net.d:
+        raise ValueError(f"lines must have shape (k, {net.d}); got {U.shape}.")
+    u_norms = np.linalg.norm(U, axis=1)
+    if np.any(u_norms == 0):
+        raise ValueError("lines has a zero row; each line needs a non-zero direction.")
+    b_norms = np.linalg.norm(net.B, axis=1)
+    cosines = np.abs(net.B @ U.T) / np.maximum(b_norms, 1e-300)[:, None] / u_norms[None, :]
+    nearest = np.argmax(cosines, axis=1)
+    return net.factor * np.bincount(nearest, weights=net.a * b_norms, minlength=U.shape[0])
+
+
+def potential(net: Network, X, y, W) -> np.ndarray:
+    r"""The potential :math:`V_\mu(w) = \frac1n\sum_i \big(h_\mu(x_i) - y_i\big)\,a\,\sigma(b\cdot x_i)`.
+
+    The first variation of :math:`F(\mu) = \frac1{2n}\sum_i (h_\mu(x_i) - y_i)^2` at the
+    network's measure (mean-field scaling): adding mass :math:`\varepsilon` at :math:`w` changes
+    :math:`F` by :math:`\varepsilon V_\mu(w) + O(\varepsilon^2)`. :math:`F` is convex, so
+    :math:`\mu` is a global minimiser over non-negative measures exactly when
+    :math:`V_\mu \ge 0` everywhere; :math:`V_\mu` is 2-homogeneous, so its sign on the unit
+    sphere decides.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    W : array_like of shape (k, d + 1)
+        Points :math:`w = (a, b)` where the potential is evaluated.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    X = check_array(X, "X", ndim=2, dtype=np.float64)
+    if X.shape[1] != net.d:
+        raise ValueError(f"X must have shape (n, {net.d}); got {X.shape}.")
+    y = check_array(y, "y", shape=(X.shape[0],), dtype=np.float64)
+    W = check_array(W, "W", ndim=2, dtype=np.float64)
+    if W.shape[1] != net.d + 1:
+        raise ValueError(f"W must have shape (k, {net.d + 1}) (rows (a, b)); got {W.shape}.")
+    residual = net.predict(X) - y
+    return W[:, 0] * (np.maximum(W[:, 1:] @ X.T, 0.0) @ residual) / X.shape[0]
+
+
+def sphere_distance(net: Network, other: Network) -> float:
+    r"""Exact :math:`W_2` between the two sphere measures, each normalised to a probability.
+
+    Neuron :math:`w_j` has mass :math:`\|w_j\|^2/m` at :math:`w_j/\|w_j\| \in S^d`
+    (:func:`mfnet_lite.transport.sphere_measure`); the masses are divided by their total
+    before the exact transport (:func:`mfnet_lite.transport.w2`). The result lies in
+    :math:`[0, 2]`; it is 0 when the neurons point where the other's do, in the same proportions.
+    The totals (the networks' :math:`\frac1m\sum_j\|w_j\|^2`) are compared separately.
+    """
+    from . import transport
+
+    P, p = transport.sphere_measure(net)
+    Q, q = transport.sphere_measure(other)
+    return transport.w2(P, Q, p / p.sum(), q / q.sum())
+
+
+def sweep(
+    ms: Sequence[int],
+    d: int,
+    *,
+    seeds: Sequence[int] | int = 10,
+    rtol: float = 1e-3,
+    **kwargs,
+) -> dict[str, np.ndarray]:
+    """Run :func:`experiment` for every width in ``ms`` and every seed; tables of outcomes.
+
+    ``seeds`` is a list of seeds or a count (``range(seeds)``); ``kwargs`` go to
+    :func:`experiment` (``n``, ``step``, ``steps`` are required). Each run stops when its loss
+    reaches ``rtol`` times its start. Returns arrays of shape ``(len(ms), len(seeds))``:
+    ``"succeeded"`` (bool: loss reached ``rtol`` of its start), ``"relative_loss"``,
+    ``"distance"`` (:func:`sphere_distance` to the teacher at the end of the run) and
+    ``"steps"`` (steps taken). The row means of ``"succeeded"`` are the success rates.
+    """
+    if isinstance(seeds, (int, np.integer)):
+        seeds = range(check_int(seeds, "seeds", low=1))
+    seeds = [check_int(s, "seeds", low=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed.")
+    rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
+    ms = [check_int(m, "ms", low=1) for m in ms]
+    shape = (len(ms), len(seeds))
+    out = {
+        "succeeded": np.zeros(shape, dtype=bool),
+        "relative_loss": np.zeros(shape),
+        "distance": np.zeros(shape),
+        "steps": np.zeros(shape, dtype=int),
+    }
+    for i, m in enumerate(ms):
+        for k, seed in enumerate(seeds):
+            ex = experiment(m, d, seed=seed, rtol=rtol, **kwargs)
+            out["succeeded"][i, k] = ex.succeeded(rtol)
+            out["relative_loss"][i, k] = ex.relative_loss
+            out["distance"][i, k] = ex.distance
+            out["steps"][i, k] = ex.run.steps_taken
+    return out

@@ -1,0 +1,80 @@
+"""Figures of chapter 5: lazy against active training."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+__all__ = ["plot_alpha_sweep", "plot_width_movement", "animate_lazy_active"]
+
+
+def _slope(x, y) -> float:
+    """Least-squares slope of log y against log x."""
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
+    r"""Three panels against :math:`\alpha`: weight movement, linearisation gap, test error.
+
+    ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one row per seed); thin
+    lines are seeds, thick lines their mean; slopes are fitted on ``alphas[fit_from:]``.
+    """
+    alphas = np.asarray(alphas, float)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    panels = [
+        ("movement", r"$\|W_T - W_0\| / \|W_0\|$", True),
+        ("gap", r"$\|\alpha h - \alpha\bar h\| / \|y\|$ (test)", True),
+        ("test_error", "relative test error", False),
+    ]
+    for ax, (key, label, fit) in zip(axes, panels, strict=True):
+        values = sweep[key]
+        ax.loglog(alphas, values.T, color="0.7", lw=0.8)
+        mean = values.mean(axis=0)
+        text = ""
+        if fit:
+            text = f", slope {_slope(alphas[fit_from:], mean[fit_from:]):.2f}"
+        ax.loglog(alphas, mean, "o-", lw=2, label="mean over seeds" + text)
+        ax.set(xlabel=r"scale $\alpha$", ylabel=label)
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_width_movement(widths, movement: dict):
+    """Relative weight movement against the width, one line per scaling (``movement[label]``)."""
+    widths = np.asarray(widths, float)
+    fig, ax = plt.subplots()
+    for label, values in movement.items():
+        values = np.asarray(values)
+        ax.loglog(widths, values, "o-", label=f"{label} (slope {_slope(widths, values):.2f})")
+    ax.set(xlabel="width $m$", ylabel=r"$\|W_T - W_0\| / \|W_0\|$")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def animate_lazy_active(runs: dict, *, interval: int = 120):
+    r"""Neurons :math:`|a_j|\,b_j` of d = 2 networks moving during training, one panel per run.
+
+    ``runs`` maps a title to a :class:`~mfnet_lite.train.Run` recorded with ``record_every``; grey
+    crosses mark the start. Every panel uses the same axes, so frozen neurons look frozen.
+    """
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4), squeeze=False)
+    axes = axes[0]
+    paths = {t: np.abs(r.a_history)[:, :, None] * r.B_history for t, r in runs.items()}
+    lim = 1.1 * max(np.abs(p).max() for p in paths.values())
+    dots = []
+    for ax, (title, p) in zip(axes, paths.items(), strict=True):
+        ax.plot(p[0, :, 0], p[0, :, 1], "x", color="0.7", ms=4)
+        dots.append(ax.plot(p[0, :, 0], p[0, :, 1], "o", ms=3)[0])
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
+        ax.set(xlabel=r"$|a_j| b_{j,1}$", ylabel=r"$|a_j| b_{j,2}$")
+    frames = min(len(p) for p in paths.values())
+
+    def draw(i):
+        for dot, p in zip(dots, paths.values(), strict=True):
+            dot.set_data(p[i, :, 0], p[i, :, 1])
+        return dots
+
+    fig.tight_layout()
+    return FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)

@@ -1,0 +1,170 @@
+r"""Figures of chapter 4: particles of a d = 2 student, losses, success rates, distances.
+
+A d = 2 neuron :math:`w = (a, b)` is drawn at the point :math:`|a|\,b \in \mathbb{R}^2`: its
+direction is that of b (the normal of its kink), its length :math:`|a|\|b\|` is its weight in the
+function. Red means :math:`a > 0`, blue :math:`a < 0`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+from ..model import Network
+from ..train import Run
+
+__all__ = [
+    "plot_particles",
+    "plot_relative_losses",
+    "plot_success_rates",
+    "plot_distances",
+    "plot_line_masses",
+    "animate_particles",
+]
+
+POSITIVE, NEGATIVE = "tab:red", "tab:blue"
+
+
+def _positions(a, B):
+    """Points |a_j| b_j; a of shape (..., m), B of shape (..., m, 2)."""
+    return np.abs(a)[..., None] * B
+
+
+def _check_2d(run: Run, teacher: Network):
+    if run.B_history.shape[-1] != 2 or teacher.d != 2:
+        raise ValueError(
+            f"particle pictures need d = 2; got student d = {run.B_history.shape[-1]}, "
+            f"teacher d = {teacher.d}."
+        )
+
+
+def _draw_teacher(ax, teacher: Network, reach: float):
+    for a_k, b_k in zip(teacher.a, teacher.B, strict=True):
+        u = b_k / np.linalg.norm(b_k)
+        ax.plot(*np.c_[-reach * u, reach * u], color="0.6", lw=0.7, ls=":", zorder=0)
+        p = abs(a_k) * b_k
+        ax.plot(*p, marker="*", ms=16, mec="k", mfc=POSITIVE if a_k > 0 else NEGATIVE, zorder=5)
+    ax.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
+    ax.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
+
+
+def _reach(run: Run, teacher: Network) -> float:
+    pts = _positions(run.a_history, run.B_history)
+    r = max(np.abs(pts).max(), np.abs(_positions(teacher.a, teacher.B)).max())
+    return 1.1 * r
+
+
+def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = True):
+    r"""Each student neuron at :math:`|a_j|\,b_j` (dot: end, line: its path) and the teacher (stars).
+
+    Needs ``run`` recorded with ``record_every`` for the paths; d = 2 only.
+    """
+    _check_2d(run, teacher)
+    fig, ax = plt.subplots(figsize=(4.6, 4.6)) if ax is None else (ax.figure, ax)
+    pts = _positions(run.a_history, run.B_history)  # (s, m, 2)
+    colors = np.where(run.a_history[-1] > 0, POSITIVE, NEGATIVE)
+    if trajectories:
+        for j in range(pts.shape[1]):  # one line per neuron: matplotlib draws lines one by one
+            ax.plot(pts[:, j, 0], pts[:, j, 1], color=colors[j], lw=0.6, alpha=0.45)
+    ax.scatter(pts[-1, :, 0], pts[-1, :, 1], c=colors, s=10, zorder=4)
+    reach = _reach(run, teacher)
+    _draw_teacher(ax, teacher, reach)
+    ax.scatter([], [], c=POSITIVE, s=10, label="student, $a_j > 0$")
+    ax.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
+    ax.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
+    ax.set(xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
+    ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    return fig, ax
+
+
+def plot_relative_losses(runs, labels, *, ax=None, rtol: float | None = 1e-3):
+    """Loss over initial loss against mean-field time :math:`k\\eta`, one curve per run."""
+    fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
+    for run, label in zip(runs, labels, strict=True):
+        t = np.arange(len(run.losses)) * run.step
+        ax.loglog(t[1:], run.losses[1:] / run.losses[0], label=label)
+    if rtol is not None:
+        ax.axhline(rtol, color="k", ls="--", lw=0.8, label=f"success: {rtol:g} of the start")
+    ax.set(xlabel=r"mean-field time $t = k\eta$", ylabel=r"$G(W_k)\,/\,G(W_0)$")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_success_rates(outcomes: dict, *, m0: int = 5, ax=None):
+    """Fraction of successful seeds against the width, one line per setting.
+
+    ``outcomes`` maps a label to ``(ms, table)``: the widths and a boolean table of shape
+    ``(len(ms), n_seeds)`` (as returned by :func:`mfnet_lite.meanfield.sweep`).
+    """
+    fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
+    for label, (ms, table) in outcomes.items():
+        table = np.asarray(table, dtype=float)
+        ax.semilogx(ms, table.mean(axis=1), "o-", label=f"{label} ({table.shape[1]} seeds)")
+    ax.axvline(m0, color="k", ls=":", lw=0.8, label=f"$m = m_0 = {m0}$")
+    ax.set(xlabel="student width $m$", ylabel="success rate", ylim=(-0.05, 1.05))
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_distances(ms, distances: dict, *, ax=None):
+    """Distance to the teacher's sphere measure against the width, one line per label.
+
+    ``distances`` maps a label to an array of shape ``(len(ms), n_seeds)`` (NaN for failed
+    runs); the line is the median, the dots the single runs.
+    """
+    fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
+    for label, table in distances.items():
+        table = np.asarray(table, dtype=float)
+        line = ax.semilogx(ms, np.nanmedian(table, axis=1), "o-", label=label)[0]
+        for i, m in enumerate(ms):
+            ax.scatter(np.full(table.shape[1], m), table[i], s=8, color=line.get_color(), alpha=0.4)
+    ax.set(xlabel="student width $m$", ylabel=r"$W_2$ to the teacher (sphere measures)")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_line_masses(student_masses, teacher_masses, *, ax=None):
+    """Bars: signed mass of student and teacher on each teacher line."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.0)) if ax is None else (ax.figure, ax)
+    k = np.arange(len(teacher_masses))
+    ax.bar(k - 0.18, teacher_masses, width=0.36, color="0.5", label="teacher $a^*_k/m_0$")
+    ax.bar(k + 0.18, student_masses, width=0.36, color="tab:green", label="student")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(xticks=k, xlabel="teacher line $k$", ylabel="signed mass on the line")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, interval: int = 200):
+    """The particles of a d = 2 run moving, beside the loss; at most ``max_frames`` snapshots.
+
+    Frames are evenly spaced snapshots (the first and the last included): rendering for the
+    static book costs about a tenth of a second per frame.
+    """
+    _check_2d(run, teacher)
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=(1, 1.2), dpi=80)
+    pts = _positions(run.a_history, run.B_history)
+    reach = _reach(run, teacher)
+    _draw_teacher(ax, teacher, reach)
+    ax.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
+    ax.set(xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
+    dots = ax.scatter(pts[0, :, 0], pts[0, :, 1], s=10, zorder=4)
+    t = np.arange(len(run.losses)) * run.step
+    # log10 on a linear axis: log-scale tick labels (mathtext) dominated the cost of a frame
+    rel = np.log10(run.losses / run.losses[0])
+    ax_loss.plot(t, rel, color="0.7")
+    marker = ax_loss.plot([], [], "o", color="k")[0]
+    ax_loss.set(xlabel=r"mean-field time $t$", ylabel=r"$\log_{10}\, G(W)/G(W_0)$")
+    fig.tight_layout()
+    steps = run.snapshot_steps
+    chosen = np.unique(np.linspace(0, len(steps) - 1, max(2, max_frames)).round().astype(int))
+
+    def frame(i):
+        dots.set_offsets(pts[i])
+        dots.set_color(np.where(run.a_history[i] > 0, POSITIVE, NEGATIVE))
+        k = int(steps[i])
+        marker.set_data([t[k]], [rel[k]])
+        return dots, marker
+
+    return FuncAnimation(fig, frame, frames=chosen, interval=interval, blit=False)

@@ -1,0 +1,288 @@
+"""Figures of chapters 2 and 3: networks as measures, Wasserstein distances, particle flows."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+from ..model import Network
+
+__all__ = [
+    "plot_convexity",
+    "plot_fluctuations",
+    "plot_sphere_picture",
+    "plot_matching",
+    "plot_minimizing_movement",
+    "plot_distance_comparison",
+    "plot_metric_speed",
+    "plot_matchings",
+    "animate_mixture",
+    "animate_particle_flow",
+    "animate_functions",
+]
+
+
+def plot_convexity(ts, F_values, G_values, *, labels=None):
+    """F along a mixture of measures (convex) and G along a segment of parameters, per pair.
+
+    ``F_values`` and ``G_values`` have shape (pairs, len(ts)); one panel per pair.
+    """
+    F_values, G_values = np.atleast_2d(F_values), np.atleast_2d(G_values)
+    k = F_values.shape[0]
+    fig, axes = plt.subplots(1, k, figsize=(4.2 * k, 3.4), squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        ax.plot(ts, F_values[i], lw=2, label=r"$F((1-t)\mu_0 + t\mu_1)$")
+        ax.plot(ts, G_values[i], "--", lw=2, label=r"$G((1-t)W_0 + tW_1)$")
+        ax.set(xlabel="$t$", ylabel="risk", title=None if labels is None else labels[i])
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, axes[0]
+
+
+def plot_fluctuations(ms, stds):
+    """Standard deviation of h(x) over draws of m particles from a fixed measure, log–log."""
+    ms, stds = np.asarray(ms, float), np.asarray(stds, float)
+    fig, ax = plt.subplots()
+    ax.loglog(ms, stds, "o-", label="measured over random draws")
+    ax.loglog(ms, stds[0] * np.sqrt(ms[0] / ms), "k--", lw=1, label=r"$\propto 1/\sqrt{m}$")
+    ax.set(xlabel="number of particles $m$", ylabel=r"std of $h_{\hat\mu_m}(x)$")
+    ax.legend()
+    return fig, ax
+
+
+def plot_sphere_picture(net: Network, *, n_grid: int = 201):
+    """A d = 1 network: particles w_j = (a_j, b_j) in the plane, and its sphere measure.
+
+    Left: each particle, and the ray to its direction on the unit circle. Right: the sphere
+    measure as sticks of height |w_j|²/m at the angle of w_j/|w_j|.
+    """
+    from ..transport import sphere_measure
+
+    if net.d != 1:
+        raise ValueError(f"plot_sphere_picture draws d = 1 networks; got d = {net.d}.")
+    U, mass = sphere_measure(net)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.6))
+    theta = np.linspace(-np.pi, np.pi, n_grid)
+    ax1.plot(np.cos(theta), np.sin(theta), "k-", lw=0.6)
+    W = net.W
+    for w, u in zip(W, U, strict=True):
+        ax1.plot([0, w[0]], [0, w[1]], color="0.7", lw=0.6)
+        ax1.plot(*u, "k.", ms=3)
+    ax1.scatter(W[:, 0], W[:, 1], s=14, zorder=3)
+    ax1.set(xlabel="$a$", ylabel="$b$", aspect="equal")
+    angles = np.arctan2(U[:, 1], U[:, 0])
+    ax2.vlines(angles, 0, mass, lw=2)
+    ax2.set(xlabel=r"angle of $w_j/\|w_j\|$", ylabel=r"mass $\|w_j\|^2/m$", xlim=(-np.pi, np.pi))
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def plot_matching(P, Q, plan, *, ax=None, threshold: float = 1e-9):
+    """Two 2-d clouds and the optimal plan between them, one segment per matched pair."""
+    P, Q, plan = np.asarray(P), np.asarray(Q), np.asarray(plan)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.6, 4.0))
+    else:
+        fig = ax.figure
+    top = plan.max()
+    for i, k in zip(*np.nonzero(plan > threshold * top), strict=True):
+        ax.plot(*zip(P[i], Q[k], strict=True), color="0.5", lw=0.8, alpha=plan[i, k] / top)
+    ax.scatter(*P.T, s=18, label=r"$\mu$", zorder=3)
+    ax.scatter(*Q.T, s=18, marker="s", label=r"$\nu$", zorder=3)
+    ax.set(aspect="equal")
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
+    """Contours of f on the plane and iterates of each scheme (dict name -> (k, 2) array)."""
+    x = np.linspace(extent[0], extent[1], 161)
+    y = np.linspace(extent[2], extent[3], 161)
+    XX, YY = np.meshgrid(x, y)
+    ZZ = f(np.stack([XX, YY], axis=-1))
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.contour(XX, YY, ZZ, levels=15, colors="0.75", linewidths=0.7)
+    for (name, path), marker in zip(paths.items(), "osd^v", strict=False):
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "-" + marker, ms=4, label=name)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.legend(fontsize="small", loc="upper left")
+    return fig, ax
+
+
+def plot_distance_comparison(ns, values: dict, seconds: dict):
+    """Two panels against the number of particles: each distance's value, and its time."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    for (name, v), marker in zip(values.items(), "osd^", strict=False):
+        ax1.plot(ns, v, "-" + marker, label=name)
+        ax2.plot(ns, seconds[name], "-" + marker, label=name)
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.minorticks_off()
+    ax2.set_yscale("log")
+    ax1.set(xlabel="particles per measure $n$", ylabel="distance")
+    ax2.set(xlabel="particles per measure $n$", ylabel="seconds")
+    ax1.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def plot_metric_speed(times, steps, to_start, grad_norms):
+    r"""Left: metric speed :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t` against
+    :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}`. Right: :math:`W_2(\mu_0, \mu_t)` and the path length.
+    """
+    times = np.asarray(times, float)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    mid = (times[:-1] + times[1:]) / 2
+    ax1.semilogy(
+        mid, steps / np.diff(times), "o", ms=3, label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$"
+    )
+    ax1.semilogy(times, grad_norms, "-", label=r"$\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}$")
+    ax1.set(xlabel="mean-field time $t$", ylabel="speed")
+    ax1.legend(fontsize="small")
+    ax2.plot(times, to_start, label=r"$W_2(\mu_0, \mu_t)$")
+    ax2.plot(times, np.concatenate([[0], np.cumsum(steps)]), "--", label="length of the path")
+    ax2.set(xlabel="mean-field time $t$", ylabel="distance")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def plot_matchings(P, Q, shifts, *, rng=0):
+    """One panel per shift of Q along the first axis: the optimal matching and three distances."""
+    from ..transport import optimal_plan, sinkhorn_w2, sliced_w2, w2
+
+    P, Q = np.asarray(P, float), np.asarray(Q, float)
+    fig, axes = plt.subplots(1, len(shifts), figsize=(3.4 * len(shifts), 3.4), squeeze=False)
+    for ax, shift in zip(axes[0], shifts, strict=True):
+        Qs = Q + [shift, 0.0]
+        plot_matching(P, Qs, optimal_plan(P, Qs), ax=ax)
+        label = (
+            f"shift {shift:g}: W2 {w2(P, Qs):.3f}\n"
+            f"√2·SW2 {np.sqrt(2) * sliced_w2(P, Qs, rng=rng):.3f}, Sinkhorn {sinkhorn_w2(P, Qs):.3f}"
+        )
+        ax.set_xlabel(label, fontsize="small")
+        ax.get_legend().remove()
+    fig.tight_layout()
+    return fig, axes[0]
+
+
+def _circle_inputs(n_angles: int = 181):
+    theta = np.linspace(-np.pi, np.pi, n_angles)
+    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
+
+
+def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
+    """Sweep t from 0 to 1: h of the mixture of measures against h of the segment of parameters.
+
+    ``net0`` and ``net1`` have the same width and d = 2; inputs are drawn on the unit circle.
+    """
+    from ..model import loss
+    from ..transport import mixture
+
+    theta, C = _circle_inputs()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    ts = np.linspace(0, 1, frames)
+    F = [loss(mixture(net0, net1, t), X, y) for t in ts]
+    seg = [
+        net0.replace(a=(1 - t) * net0.a + t * net1.a, B=(1 - t) * net0.B + t * net1.B) for t in ts
+    ]
+    G = [loss(s, X, y) for s in seg]
+    (l1,) = ax1.plot(theta, net0.predict(C), lw=2, label="mixture of measures")
+    (l2,) = ax1.plot(theta, net0.predict(C), "--", lw=2, label="segment of parameters")
+    top = max(np.abs(net0.predict(C)).max(), np.abs(net1.predict(C)).max())
+    ax1.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
+    ax1.legend(fontsize="small", loc="lower left")
+    ax2.plot(ts, F, lw=2, label="$F$ (mixture)")
+    ax2.plot(ts, G, "--", lw=2, label="$G$ (segment)")
+    (dot1,) = ax2.plot([0], [F[0]], "o", color="C0")
+    (dot2,) = ax2.plot([0], [G[0]], "o", color="C1")
+    ax2.set(xlabel="$t$", ylabel="risk")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+
+    def draw(k):
+        l1.set_ydata(mixture(net0, net1, ts[k]).predict(C))
+        l2.set_ydata(seg[k].predict(C))
+        dot1.set_data([ts[k]], [F[k]])
+        dot2.set_data([ts[k]], [G[k]])
+        return l1, l2, dot1, dot2
+
+    return FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
+
+
+def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None, stride: int = 1):
+    """d = 2 particles drawn at |a_j| b_j, moving with the run, and W2 to the start growing.
+
+    ``to_start`` (from :func:`mfnet_lite.transport.snapshot_distances`) fills the right panel;
+    every ``stride``-th snapshot is a frame.
+    """
+    if run.net.d != 2:
+        raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
+    pos = np.abs(run.a_history)[:, :, None] * run.B_history
+    colors = np.where(run.a_history[0] > 0, "C3", "C0")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
+    lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
+    scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
+    if teacher is not None:
+        tpos = np.abs(teacher.a)[:, None] * teacher.B
+        ax1.scatter(*tpos.T, marker="*", s=160, c="k", label="teacher neurons")
+        ax1.legend(fontsize="small", loc="lower left")
+    ax1.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel=r"$|a_j|\,b_{j,1}$")
+    ax1.set_ylabel(r"$|a_j|\,b_{j,2}$")
+    times = run.times
+    if to_start is not None:
+        ax2.plot(times, to_start, color="0.8")
+    (line,) = ax2.plot([], [], "C2-", lw=2)
+    top = 1.0 if to_start is None else 1.1 * max(np.max(to_start), 1e-12)
+    ax2.set(xlim=(0, times[-1]), ylim=(0, top), xlabel="mean-field time $t$")
+    ax2.set_ylabel(r"$W_2(\mu_0, \mu_t)$")
+    fig.tight_layout()
+
+    def draw(k):
+        scat.set_offsets(pos[k])
+        if to_start is not None:
+            line.set_data(times[: k + 1], to_start[: k + 1])
+        return scat, line
+
+    frames = list(range(0, len(times), stride))
+    if frames[-1] != len(times) - 1:
+        frames.append(len(times) - 1)
+    return FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+
+
+def animate_functions(runs: dict, teacher: Network | None = None):
+    """d = 2 runs recorded at the same times: each network's h on the unit circle, per frame.
+
+    ``runs`` maps a label to a run; the runs must share their snapshot steps (same ``steps`` and
+    ``record_every``). Chapter 2 uses it for students of different widths drawn from one measure.
+    """
+    runs = dict(runs)
+    first = next(iter(runs.values()))
+    for label, run in runs.items():
+        if run.net.d != 2:
+            raise ValueError(f"animate_functions draws d = 2 networks; got d = {run.net.d}.")
+        if not np.array_equal(run.snapshot_steps, first.snapshot_steps):
+            raise ValueError(f"run {label!r} was recorded at other steps than the first run.")
+    theta, C = _circle_inputs()
+    curves = {k: np.array([s.predict(C) for s in r.snapshots()]) for k, r in runs.items()}
+    fig, ax = plt.subplots()
+    lines = [ax.plot(theta, c[0], lw=2, label=k)[0] for k, c in curves.items()]
+    if teacher is not None:
+        ax.plot(theta, teacher.predict(C), "k:", lw=1.5, label="teacher")
+    top = max(np.abs(c).max() for c in curves.values())
+    if teacher is not None:
+        top = max(top, np.abs(teacher.predict(C)).max())
+    ax.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.15 * top, 1.15 * top))
+    ax.legend(fontsize="small", loc="upper right")
+    label = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
+
+    def draw(k):
+        for line, c in zip(lines, curves.values(), strict=True):
+            line.set_ydata(c[k])
+        label.set_text(f"mean-field time t = {first.times[k]:g}")
+        return (*lines, label)
+
+    return FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)

@@ -1,0 +1,57 @@
+"""Chapter 5 explorer: the scale α → weight movement, linearisation gap and test error."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from ..data import sphere, teacher_student
+from ..lazy import Linearization, lazy_gd, linearized_gd, relative_movement, symmetric_init
+
+__all__ = ["lazy_explorer"]
+
+
+def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, seed: int = 0):
+    """Sliders for α and the width m: risks of the network and of its linearisation (left) and
+    the neurons |a_j| b_j at the start (grey) and the end (right)."""
+    X, y, teacher = teacher_student(n, d, m0, seed)
+    X_test = sphere(500, d, seed + 1)
+    y_test = teacher.predict(X_test)
+    alpha = widgets.FloatLogSlider(value=1.0, base=10, min=-0.5, max=2, description="α")
+    width = widgets.SelectionSlider(options=[20, 50, 100, 200], value=100, description="m")
+    out = widgets.Output()
+    fig, (ax_l, ax_n) = plt.subplots(1, 2, figsize=(9, 3.6))
+    plt.close(fig)
+
+    def update(*_):
+        net0 = symmetric_init(width.value, d, seed + 2, alpha=alpha.value)
+        run = lazy_gd(net0, X, y, 2.0, steps, record_every=steps)
+        lin = linearized_gd(net0, X, y, 2.0, steps)
+        gap = np.linalg.norm(run.net.predict(X_test) - Linearization(net0).predict(X_test, lin.net))
+        test = np.mean((run.net.predict(X_test) - y_test) ** 2) / np.mean(y_test**2)
+        ax_l.clear()
+        ax_n.clear()
+        ax_l.semilogy(run.losses / run.losses[0], label="network")
+        ax_l.semilogy(lin.losses / lin.losses[0], "--", label="linearised")
+        ax_l.set(xlabel="step", ylabel="relative training risk", ylim=(1e-5, 1.5))
+        ax_l.legend(fontsize="small")
+        for i, style in ((0, "x"), (-1, "o")):
+            p = np.abs(run.a_history[i])[:, None] * run.B_history[i]
+            ax_n.plot(p[:, 0], p[:, 1], style, ms=3, color="0.6" if i == 0 else "C0")
+        ax_n.set(aspect="equal", xlabel=r"$|a_j|b_{j,1}$", ylabel=r"$|a_j|b_{j,2}$")
+        ax_n.set_title(
+            f"movement {relative_movement(run):.3f}, gap {gap / np.linalg.norm(y_test):.3f},"
+            f" test {test:.3f}",
+            fontsize="small",
+        )
+        fig.tight_layout()
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+
+    alpha.observe(update, "value")
+    width.observe(update, "value")
+    update()
+    return widgets.VBox([widgets.HBox([alpha, width]), out])

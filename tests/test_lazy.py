@@ -1,0 +1,116 @@
+"""mfnet_lite.lazy: the symmetric start, the scaled step, the linearisation (its Jacobian against
+finite differences, its training against the kernel formula), and input validation."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import mfnet_lite as mf
+from mfnet_lite.lazy import (
+    Linearization,
+    alpha_of,
+    lazy_gd,
+    linearized_gd,
+    relative_movement,
+    symmetric_init,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, _ = mf.data.teacher_student(30, 4, 3, 0)
+    return X, y
+
+
+def test_symmetric_start_outputs_zero(data):
+    X, _ = data
+    net = symmetric_init(40, 4, 1, alpha=50.0)
+    assert alpha_of(net) == pytest.approx(50.0)
+    assert np.abs(net.predict(X)).max() < 1e-14
+
+
+def test_lazy_gd_is_gd_on_the_scaled_objective(data):
+    """One step: W - eta m nabla F_alpha, with F_alpha = alpha^-2 G of the alpha-network."""
+    X, y = data
+    alpha, eta = 7.0, 0.3
+    net = symmetric_init(20, 4, 2, alpha=alpha)
+    ga, gB = mf.model.gradients(net, X, y)
+    run = lazy_gd(net, X, y, eta, 1)
+    assert_allclose(run.net.a, net.a - eta * net.m * ga / alpha**2, rtol=1e-13)
+    assert_allclose(run.net.B, net.B - eta * net.m * gB / alpha**2, rtol=1e-13)
+
+
+def test_jacobian_matches_finite_differences(data):
+    X, _ = data
+    net = mf.model.init_network(6, 4, 3, scale=2.0 / 6)
+    J = Linearization(net).jacobian(X[:7])
+    w0, eps = net.W.ravel(), 1e-6
+
+    def out(w):
+        W = w.reshape(net.m, -1)
+        return net.replace(a=W[:, 0], B=W[:, 1:]).predict(X[:7])
+
+    fd = np.array([(out(w0 + eps * e) - out(w0 - eps * e)) / (2 * eps) for e in np.eye(w0.size)]).T
+    # central differences on a piecewise-linear-in-B model: exact but for rounding ~1e-16/eps
+    assert_allclose(J, fd, atol=1e-8)
+
+
+def test_linearization_agrees_with_the_network_to_first_order(data):
+    X, _ = data
+    net = mf.model.init_network(10, 4, 4)
+    lin = Linearization(net)
+    rng = np.random.default_rng(0)
+    for t in (1e-2, 1e-3):
+        moved = net.replace(
+            a=net.a + t * rng.standard_normal(10), B=net.B + t * rng.standard_normal((10, 4))
+        )
+        err = np.abs(lin.predict(X, moved) - moved.predict(X)).max()
+        assert err < 50 * t**2  # second order (no activation pattern flips at these sizes)
+    assert_allclose(lin.predict(X, net), net.predict(X), rtol=1e-13)
+
+
+def test_linearized_gd_converges_to_the_kernel_interpolant(data):
+    X, y = data
+    net = symmetric_init(100, 4, 5, alpha=1.0)
+    lin = Linearization(net)
+    run = linearized_gd(net, X[:15], y[:15], 2.0, 30_000)
+    J, J_test = lin.jacobian(X[:15]), lin.jacobian(X[15:])
+    kernel = J_test @ J.T @ np.linalg.solve(J @ J.T, y[:15])
+    assert run.losses[-1] < 1e-12 * run.losses[0]
+    assert_allclose(lin.predict(X[15:], run.net), kernel, atol=1e-8)
+
+
+def test_relative_movement_shrinks_like_one_over_alpha(data):
+    X, y = data
+    moves = [
+        relative_movement(lazy_gd(symmetric_init(40, 4, 6, alpha=a), X, y, 2.0, 300))
+        for a in (10, 100)
+    ]
+    # O(1/alpha) with a fixed number of steps: ratio 10 up to the O(1/alpha^2) correction
+    assert 8 < moves[0] / moves[1] < 12
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: symmetric_init(5, 2, 0), "must be even"),
+        (lambda: symmetric_init(4, 2, 0, alpha=0.0), "alpha == 0"),
+        (lambda: symmetric_init(0, 2, 0), "m == 0"),
+        (
+            lambda: lazy_gd(symmetric_init(4, 2, 0), np.ones((3, 2)), np.ones(3), -1.0, 2),
+            "step == -1",
+        ),
+        (
+            lambda: linearized_gd(symmetric_init(4, 2, 0), np.ones((3, 2)), np.ones(4), 1.0, 2),
+            "y must have shape",
+        ),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_type_errors():
+    with pytest.raises(TypeError, match="net0 must be"):
+        Linearization("network")

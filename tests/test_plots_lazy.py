@@ -1,0 +1,35 @@
+"""Chapter 5 figures, animation and explorer."""
+
+import re
+
+import numpy as np
+
+import mfnet_lite as mf
+
+
+def test_sweep_plot_draws_the_means():
+    sweep = {k: np.array([[1.0, 0.1], [1.2, 0.12]]) for k in ("movement", "gap", "test_error")}
+    fig, axes = mf.plots.plot_alpha_sweep([1, 10], sweep, fit_from=0)
+    np.testing.assert_allclose(axes[0].get_lines()[-1].get_ydata(), [1.1, 0.11])
+    assert "slope -1.00" in axes[0].get_legend().get_texts()[0].get_text()
+
+
+def test_animation_frames():
+    X, y, _ = mf.data.teacher_student(20, 2, 2, 0)
+    runs = {
+        a: mf.lazy.lazy_gd(mf.lazy.symmetric_init(10, 2, 1, alpha=a), X, y, 2.0, 20, record_every=5)
+        for a in (1, 10)
+    }
+    html = mf.plots.jshtml(mf.plots.animate_lazy_active(runs)).data
+    assert len(re.findall(r"frames\[\d+\] = ", html)) == 5
+
+
+def test_explorer_redraws(monkeypatch):
+    from mfnet_lite.widgets import lazy
+
+    shown = []
+    monkeypatch.setattr(lazy, "display", shown.append)
+    box = mf.widgets.lazy_explorer(n=20, steps=50)
+    alpha = box.children[0].children[0]
+    alpha.value = 10.0
+    assert len(shown) == 2 and "movement" in shown[-1].axes[1].get_title()
