@@ -53,6 +53,7 @@ lab: $(STAMP)
 bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
+	$(BIN)/python benchmarks/kernels.py
 
 PORT ?= 0
 serve: $(STAMP)

@@ -35,6 +35,14 @@ from .measures import (
     plot_sphere_picture,
 )
 from .momentum import animate_phase, plot_energy, plot_loss_curves, plot_phase
+from .ntk import (
+    animate_du_widths,
+    plot_du_study,
+    plot_kernel_predictor,
+    plot_power_law,
+    plot_rate_bound,
+    plot_step_sweep,
+)
 
 __all__ = [
     "plot_alpha_sweep",
@@ -48,6 +56,12 @@ __all__ = [
     "plot_balance_drift",
     "plot_output_distribution",
     "animate_output_distribution",
+    "plot_du_study",
+    "plot_power_law",
+    "plot_rate_bound",
+    "plot_kernel_predictor",
+    "plot_step_sweep",
+    "animate_du_widths",
     "plot_energy",
     "plot_loss_curves",
     "plot_phase",

@@ -9,6 +9,7 @@ from .lazy import lazy_explorer
 from .meanfield import global_convergence_explorer
 from .measures import distance_explorer, mixture_explorer
 from .momentum import momentum_explorer
+from .ntk import ntk_explorer
 
 __all__ = [
     "output_scaling_explorer",
@@ -17,4 +18,5 @@ __all__ = [
     "lazy_explorer",
     "global_convergence_explorer",
     "momentum_explorer",
+    "ntk_explorer",
 ]

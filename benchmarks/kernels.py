@@ -1,0 +1,143 @@
+"""Speed of chapter 6's kernels and of the paper-size synthetic study, side by side.
+
+    python benchmarks/kernels.py [--n 5000 --d 1000 --repeat 3 --skip-study]
+
+Prints, without asserting anything (numbers depend on the machine and its load):
+
+1. ``H_infinity`` at n points in d dimensions, then lambda_0 by every method:
+   ``lambda_min(method=...)`` for "subset" (LAPACK syevr, one eigenvalue), "mixed" (float32
+   syevr + float64 Rayleigh quotient; the default above n = 2000) and "dense" (all
+   eigenvalues), and ARPACK shift-invert ``eigsh(H, k=1, sigma=0)`` for comparison. Targets:
+   H_infinity + lambda_0 under 3 s at n = 5000.
+2. One recorded gradient step of the Du et al. model at n = d = 1000, m = 6400:
+   ``mf.ntk.train_first_layer`` (two matrix products a step) against ``mf.train.gd`` with a
+   callback that records the activation patterns (three), and the two products alone.
+3. ``mf.ntk.paper_study()`` — n = d = 1000, 100 steps, widths 100 to 6400 (target: 2 min),
+   with its lambda_0, lambda_max, step and the final pattern fractions and distances.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import scipy.sparse.linalg
+
+import mfnet_lite as mf
+
+
+def median_time(fn, repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), out
+
+
+def bench_lambda(n: int, d: int, repeat: int) -> None:
+    X = mf.data.sphere(n, d, 0)
+    t_h, H = median_time(lambda: mf.kernels.h_infinity(X), repeat)
+    print(f"\n1. H_infinity and lambda_0 at n = {n}, d = {d} (median of {repeat})")
+    print(f"   {'h_infinity':<34}{t_h:8.2f} s")
+    rows = {
+        "lambda_min(method='mixed')": lambda: mf.kernels.lambda_min(H, method="mixed"),
+        "lambda_min(method='subset')": lambda: mf.kernels.lambda_min(H, method="subset"),
+        "lambda_min(method='dense')": lambda: mf.kernels.lambda_min(H, method="dense"),
+        "eigsh shift-invert, sigma=0": lambda: float(
+            scipy.sparse.linalg.eigsh(H, k=1, sigma=0, which="LM", return_eigenvectors=False)[0]
+        ),
+    }
+    reference = None
+    for name, fn in rows.items():
+        t, value = median_time(fn, 1 if "dense" in name or "eigsh" in name else repeat)
+        reference = value if "dense" in name else reference
+        print(f"   {name:<34}{t:8.2f} s   lambda_0 = {value:.12f}")
+    t_default, value = median_time(lambda: mf.kernels.lambda_min(mf.kernels.h_infinity(X)), 1)
+    print(f"   {'h_infinity + lambda_min (default)':<34}{t_default:8.2f} s   (target < 3 s)")
+    print(
+        f"   relative error of the default against dense: {abs(value - reference) / reference:.1e}"
+    )
+
+
+def bench_step(repeat: int) -> None:
+    n = d = 1000
+    m = 6400
+    X, y = mf.data.ntk_synthetic(n, d, 1)
+    net = mf.ntk.init_du(m, d, 2)
+    signs0 = X @ net.B.T > 0
+    records = []
+
+    def record(k, current, loss):
+        records.append(np.count_nonzero((X @ current.B.T > 0) != signs0))
+
+    steps = 3
+    own, _ = median_time(lambda: mf.ntk.train_first_layer(net, X, y, 0.8, steps), repeat)
+    gd, _ = median_time(
+        lambda: mf.train.gd(
+            net,
+            X,
+            y,
+            0.8,
+            steps,
+            reduction="sum",
+            trainable="B",
+            time_scaling="plain",
+            callback=record,
+            progress=False,
+        ),
+        repeat,
+    )
+    B = net.B
+    products, _ = median_time(lambda: (X @ B.T).T @ X, repeat)
+    print(f"\n2. One recorded step at n = d = {n}, m = {m} (median of {repeat})")
+    print(f"   {'mf.ntk.train_first_layer':<34}{own / (steps + 1):8.3f} s")
+    print(f"   {'mf.train.gd + recording callback':<34}{gd / (steps + 1):8.3f} s")
+    print(f"   {'the two products alone':<34}{products:8.3f} s")
+
+
+def bench_study() -> None:
+    t0 = time.perf_counter()
+    fast = mf.ntk.paper_study(dtype=np.float32)
+    seconds32 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    study = mf.ntk.paper_study()
+    seconds = time.perf_counter() - t0
+    print(
+        f"\n3. mf.ntk.paper_study(): {seconds:.1f} s in float64 (target < 120 s), {seconds32:.1f} s in float32"
+    )
+    gap = np.abs(fast.final("pattern_change") - study.final("pattern_change")).max()
+    print(f"   float32 against float64: final pattern fractions differ by at most {gap:.1e}")
+    print(
+        f"   lambda_0 = {study.lambda0:.4f}, lambda_max = {study.lambda_max:.4f}, step = {study.step:.4f}"
+    )
+    print(f"   widths         {study.widths}")
+    for name in ("losses", "pattern_change", "max_distance"):
+        final = study.final(name)
+        slope = (
+            "" if name == "losses" else f"   slope {mf.ntk.fit_slope(study.widths, final)[0]:.2f}"
+        )
+        print(f"   {name:<15}{np.array2string(final, precision=4)}{slope}")
+    deviation = mf.ntk.gram_deviation(study.X, study.widths, seeds=2, rng=1)
+    slope = mf.ntk.fit_slope(study.widths, deviation)[0]
+    print(
+        f"   |H(0) - H_inf|_2 {np.array2string(deviation.mean(1), precision=4)}   slope {slope:.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--d", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-study", action="store_true")
+    args = parser.parse_args()
+    bench_lambda(args.n, args.d, args.repeat)
+    bench_step(args.repeat)
+    if not args.skip_study:
+        bench_study()
+
+
+if __name__ == "__main__":
+    main()

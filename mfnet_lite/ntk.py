@@ -1,0 +1,338 @@
+r"""Du et al.'s synthetic study: gradient descent on the first layer of wide networks (chapter 6).
+
+The model is :math:`u_i = f(W, x_i) = \frac{1}{\sqrt m}\sum_r a_r\,\sigma(w_r \cdot x_i)` with
+:math:`a_r = \pm 1` fixed, :math:`w_r(0) \sim N(0, I_d)`, unit-norm inputs, the loss
+:math:`L(W) = \frac12\sum_i (u_i - y_i)^2` and the plain step
+:math:`w_r(k+1) = w_r(k) - \eta\,\nabla_{w_r} L`. To first order in :math:`\eta` the outputs
+then follow
+
+.. math::
+
+    u(k+1) - y \approx \big(I - \eta H(k)\big)\big(u(k) - y\big) \qquad \text{(eq-ch6-u-step)},
+
+with :math:`H(k)` the empirical NTK of :func:`mfnet_lite.kernels.ntk_gram`. Along a run we
+record the loss, the fraction of activation patterns that changed since the start,
+
+.. math::
+
+    \frac{1}{mn}\sum_{i=1}^n\sum_{r=1}^m
+        \mathbb 1\{\operatorname{sign}(w_r(k)\cdot x_i) \ne \operatorname{sign}(w_r(0)\cdot x_i)\},
+
+and the largest distance :math:`\max_r \|w_r(k) - w_r(0)\|` travelled by a neuron.
+
+:func:`paper_study` runs the paper's size (n = d = 1000, 100 steps, five widths);
+the chapter runs :func:`study` at n = d = 200.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_array, check_int, check_rng, check_scalar
+from .data import ntk_synthetic
+from .kernels import check_unit_norm, h_infinity, lambda_min, ntk_gram
+from .model import Network, init_network
+from .train import DivergenceError
+
+__all__ = [
+    "PAPER_SIZE",
+    "BOOK_SIZE",
+    "DuRun",
+    "DuStudy",
+    "init_du",
+    "train_first_layer",
+    "study",
+    "paper_study",
+    "lambda_max",
+    "rate_bound",
+    "kernel_predictions",
+    "gram_deviation",
+    "fit_slope",
+]
+
+#: The paper's synthetic study, as measured for this book (about a minute and a half here).
+PAPER_SIZE = {"n": 1000, "d": 1000, "widths": (100, 300, 800, 2400, 6400), "steps": 100}
+#: The chapter's default: the same widths and steps on n = d = 200 (a few seconds).
+BOOK_SIZE = {"n": 200, "d": 200, "widths": (100, 300, 800, 2400, 6400), "steps": 100}
+
+
+@dataclass(frozen=True)
+class DuRun:
+    """One gradient-descent run of :func:`train_first_layer`.
+
+    Attributes
+    ----------
+    net0, net : Network
+        The network at the start and after the last step taken.
+    step : float
+    losses : ndarray of shape (k + 1,)
+        :math:`\\frac12\\|u(k) - y\\|^2` before each step and after the last.
+    pattern_change : ndarray of shape (k + 1,)
+        Fraction of the :math:`mn` activation signs that differ from the start.
+    max_distance : ndarray of shape (k + 1,)
+        :math:`\\max_r \\|w_r(k) - w_r(0)\\|`.
+    outputs : ndarray of shape (k + 1, n)
+        The outputs :math:`u(k)`.
+    diverged : bool
+        True when the run stopped early because the loss blew up.
+    """
+
+    net0: Network
+    net: Network
+    step: float
+    losses: np.ndarray
+    pattern_change: np.ndarray
+    max_distance: np.ndarray
+    outputs: np.ndarray
+    diverged: bool = False
+
+    @property
+    def m(self) -> int:
+        return self.net.m
+
+    @property
+    def steps_taken(self) -> int:
+        return len(self.losses) - 1
+
+
+def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
+    r"""Du et al.'s initialisation: :math:`a_r = \pm1`, :math:`w_r \sim N(0, I_d)`, scale :math:`1/\sqrt m`.
+
+    The same seed gives the same weights in float64 and float32 (drawn in float64, then cast).
+    """
+    return init_network(m, d, rng, init="gaussian", scale="ntk", dtype=dtype)
+
+
+def train_first_layer(
+    net: Network, X, y, step: float, steps: int, *, stop_on_divergence: bool = False
+) -> DuRun:
+    r"""Plain gradient descent on the first layer, recording loss, pattern changes and distance.
+
+    .. math::
+
+        w_r(k+1) = w_r(k) - \frac{\eta\, a_r}{\sqrt m} \sum_{i=1}^n (u_i(k) - y_i)\,
+            \mathbb 1\{w_r(k)\cdot x_i > 0\}\, x_i ,
+
+    the step of ``mf.train.gd(net, X, y, step, steps, reduction="sum", trainable="B",
+    time_scaling="plain")`` (the tests check that both agree). This loop reuses the
+    pre-activations of each step for the activation signs, so it needs two matrix products a
+    step where ``gd`` with a recording callback needs three.
+
+    Parameters
+    ----------
+    net : Network
+        Output factor :math:`c` (``"ntk"`` gives :math:`1/\sqrt m`); ``net.a`` stays fixed.
+    X : ndarray of shape (n, d)
+        Unit-norm inputs.
+    y : ndarray of shape (n,)
+    step : float
+        :math:`\eta > 0`; a step near :math:`1/\lambda_{\max}(H^\infty)` is fast and stable.
+    steps : int
+    stop_on_divergence : bool, default False
+        When the loss exceeds :math:`10^8` times its start or is not finite: return the run
+        so far with ``diverged=True`` instead of raising.
+
+    Returns
+    -------
+    DuRun
+
+    Raises
+    ------
+    DivergenceError
+        If the loss blows up and ``stop_on_divergence`` is False; the message names the step.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    X = check_unit_norm(X)
+    if X.shape[1] != net.d:
+        raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
+    y = check_array(y, "y", shape=(X.shape[0],))
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    steps = check_int(steps, "steps", low=0)
+    B0, a, c = net.B, net.a, net.factor
+    B = B0.copy()
+    ca = (c * a)[:, None]
+    signs0 = X @ B0.T > 0
+    losses, changed, distance, outputs = [], [], [], []
+    diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            Z = X @ B.T
+            active = Z > 0
+            np.maximum(Z, 0.0, out=Z)
+            u = c * (Z @ a)
+            r = u - y
+            loss = 0.5 * float(r @ r)
+            start = losses[0] if losses else loss
+            if not np.isfinite(loss) or loss > 1e8 * max(start, 1e-300):
+                if not stop_on_divergence:
+                    raise DivergenceError(
+                        f"the run diverged at step {k}: loss {loss:.3g} against {start:.3g} "
+                        f"with step = {step:g}. Use a step below 2 / lambda_max(H_infinity)."
+                    )
+                diverged = True
+                break
+            losses.append(loss)
+            outputs.append(u)
+            changed.append(np.count_nonzero(active != signs0) / active.size)
+            distance.append(float(np.sqrt(((B - B0) ** 2).sum(axis=1).max())))
+            if k == steps:
+                break
+            np.multiply(active, r[:, None], out=Z)  # Z now holds D_ir = (u_i - y_i) 1{...}
+            B -= step * (ca * (Z.T @ X))
+    return DuRun(
+        net0=net,
+        net=net.replace(B=B) if not diverged else net.replace(B=B0),
+        step=step,
+        losses=np.asarray(losses),
+        pattern_change=np.asarray(changed),
+        max_distance=np.asarray(distance),
+        outputs=np.asarray(outputs),
+        diverged=diverged,
+    )
+
+
+@dataclass(frozen=True)
+class DuStudy:
+    """The synthetic study: data, :math:`H^\\infty`'s extreme eigenvalues, one run per width."""
+
+    X: np.ndarray
+    y: np.ndarray
+    H_inf: np.ndarray
+    lambda0: float
+    lambda_max: float
+    step: float
+    runs: tuple
+
+    @property
+    def widths(self) -> list[int]:
+        return [run.m for run in self.runs]
+
+    def final(self, name: str) -> np.ndarray:
+        """The last value of ``"losses"``, ``"pattern_change"`` or ``"max_distance"`` per width."""
+        return np.array([getattr(run, name)[-1] for run in self.runs])
+
+
+def lambda_max(H) -> float:
+    """The largest eigenvalue of a symmetric matrix (LAPACK's subset driver)."""
+    import scipy.linalg
+
+    H = check_array(H, "H", ndim=2)
+    n = H.shape[0]
+    return float(scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+
+
+def study(
+    n: int = BOOK_SIZE["n"],
+    d: int = BOOK_SIZE["d"],
+    widths=BOOK_SIZE["widths"],
+    steps: int = BOOK_SIZE["steps"],
+    step: float | None = None,
+    rng=None,
+    *,
+    dtype=np.float64,
+) -> DuStudy:
+    r"""Du et al.'s synthetic study: one gradient-descent run per width on the same data.
+
+    Data: ``n`` points uniform on :math:`S^{d-1}` with labels :math:`N(0, 1)`
+    (:func:`mfnet_lite.data.ntk_synthetic`); then, per width, a fresh :func:`init_du` network
+    trained by :func:`train_first_layer`. All randomness comes from ``rng``, in that order.
+
+    Parameters
+    ----------
+    n, d : int
+    widths : sequence of int
+    steps : int
+    step : float, optional
+        Defaults to :math:`1/\lambda_{\max}(H^\infty)`: fast, and half the stable limit
+        :math:`2/\lambda_{\max}` of the kernel recursion. The theorem's
+        :math:`\eta = O(\lambda_0/n^2)` would barely move the loss in 100 steps.
+    rng : None, int or Generator
+    dtype : numpy dtype, default float64
+        Precision of the training runs (the kernel is always float64). ``np.float32`` halves
+        the time; at the paper's size it changes the final pattern fractions by at most
+        :math:`1.3\cdot 10^{-4}` (13 of the :math:`10^5` signs at m = 100; measured in
+        ``benchmarks/kernels.py``).
+
+    Returns
+    -------
+    DuStudy
+    """
+    rng = check_rng(rng)
+    widths = [check_int(m, "widths", low=1) for m in widths]
+    X, y = ntk_synthetic(n, d, rng)
+    H = h_infinity(X)
+    lam0, lam_max = lambda_min(H), lambda_max(H)
+    step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
+    Xt, yt = X.astype(dtype), y.astype(dtype)
+    runs = tuple(
+        train_first_layer(init_du(m, d, rng, dtype=dtype), Xt, yt, step, steps) for m in widths
+    )
+    return DuStudy(X, y, H, lam0, lam_max, step, runs)
+
+
+def paper_study(rng=0, *, dtype=np.float64) -> DuStudy:
+    """The paper's size: ``study(**PAPER_SIZE)`` (n = d = 1000, 100 steps, widths 100 to 6400).
+
+    About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
+    (``benchmarks/kernels.py`` measures both).
+    """
+    return study(**PAPER_SIZE, rng=rng, dtype=dtype)
+
+
+def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:
+    r"""The theorem's bound :math:`(1 - \eta\lambda_0/2)^k \cdot` ``initial`` for k = 0..steps."""
+    lambda0 = check_scalar(lambda0, "lambda0", low=0.0)
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    return float(initial) * (1.0 - step * lambda0 / 2) ** np.arange(check_int(steps, "steps") + 1)
+
+
+def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
+    r"""The kernel predictor :math:`y + (I - \eta H)^k (u(0) - y)` for k = 0..steps, shape (steps+1, n).
+
+    With :math:`H = H^\infty` this is gradient descent on the infinitely wide network's
+    linearisation (kernel regression with the NTK).
+    """
+    H = check_array(H, "H", ndim=2)
+    u0 = check_array(u0, "u0", shape=(H.shape[0],))
+    y = check_array(y, "y", shape=(H.shape[0],))
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    out = np.empty((check_int(steps, "steps", low=0) + 1, H.shape[0]))
+    r = u0 - y
+    for k in range(steps + 1):
+        out[k] = y + r
+        r = r - step * (H @ r)
+    return out
+
+
+def gram_deviation(X, widths, seeds: int = 3, rng=None) -> np.ndarray:
+    r"""Spectral norms :math:`\|H(0) - H^\infty\|_2` for random :math:`W(0)`, shape (len(widths), seeds)."""
+    X = check_unit_norm(X)
+    seeds = check_int(seeds, "seeds", low=1)
+    rng = check_rng(rng)
+    H = h_infinity(X)
+    out = np.empty((len(widths), seeds))
+    for i, m in enumerate(widths):
+        m = check_int(m, "widths", low=1)
+        for s in range(seeds):
+            W = rng.standard_normal((m, X.shape[1]))
+            out[i, s] = np.abs(np.linalg.eigvalsh(ntk_gram(W, X) - H)).max()
+    return out
+
+
+def fit_slope(widths, values) -> tuple[float, float]:
+    r"""Least-squares fit of :math:`\log v = s \log m + b`; returns ``(s, e^b)``.
+
+    ``values`` may have a second axis (seeds); it is averaged in log space first.
+    """
+    m = np.log(check_array(widths, "widths", ndim=1))
+    v = check_array(values, "values")
+    if np.any(v <= 0):
+        raise ValueError("values must be positive to fit a slope on log-log axes.")
+    logv = np.log(v).mean(axis=1) if v.ndim == 2 else np.log(v)
+    if logv.shape != m.shape:
+        raise ValueError(f"values must have {m.size} rows, one per width; got {v.shape}.")
+    slope, intercept = np.polyfit(m, logv, 1)
+    return float(slope), float(np.exp(intercept))

@@ -1,0 +1,177 @@
+"""Figures of chapter 6: Du et al.'s synthetic study, the rate bound and the kernel predictor."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+from ..ntk import fit_slope, rate_bound
+
+__all__ = [
+    "plot_du_study",
+    "plot_power_law",
+    "plot_rate_bound",
+    "plot_kernel_predictor",
+    "plot_step_sweep",
+    "animate_du_widths",
+]
+
+
+def _colors(k: int):
+    return plt.cm.viridis(np.linspace(0.0, 0.85, max(k, 1)))
+
+
+def _draw_study_panels(axes, runs, colors):
+    for run, color in zip(runs, colors, strict=True):
+        steps = np.arange(run.steps_taken + 1)
+        label = f"m = {run.m}"
+        axes[0].semilogy(steps, run.losses, color=color, label=label)
+        axes[1].plot(steps, run.pattern_change, color=color, label=label)
+        axes[2].plot(steps, run.max_distance, color=color, label=label)
+    axes[0].set(xlabel="iteration $k$", ylabel=r"loss $\frac{1}{2}\Vert u(k) - y\Vert^2$")
+    axes[1].set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
+    axes[2].set(xlabel="iteration $k$", ylabel=r"$\max_r \|w_r(k) - w_r(0)\|$")
+
+
+def plot_du_study(study):
+    """Du et al.'s three panels, one curve per width: loss (log scale), pattern changes, distance.
+
+    ``study`` is a :class:`mfnet_lite.ntk.DuStudy`.
+    """
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    _draw_study_panels(axes, study.runs, _colors(len(study.runs)))
+    axes[2].legend(fontsize="small")
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_power_law(widths, values, *, ylabel: str, ax=None, marker="o", label=None):
+    r"""``values`` against the width on log–log axes with the fitted line :math:`\propto m^s`.
+
+    ``values`` has shape (len(widths),) or (len(widths), seeds); with seeds, the dots are the
+    geometric means and the bars the range over seeds.
+    """
+    widths = np.asarray(widths, float)
+    values = np.asarray(values, float)
+    slope, const = fit_slope(widths, values)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.8, 3.4))
+    fig = ax.figure
+    centre = np.exp(np.log(values).mean(axis=1)) if values.ndim == 2 else values
+    if values.ndim == 2:
+        err = np.vstack([centre - values.min(axis=1), values.max(axis=1) - centre])
+        ax.errorbar(widths, centre, yerr=err, fmt=marker, ms=5, capsize=3, label=label)
+    else:
+        ax.plot(widths, centre, marker, ms=5, label=label)
+    grid = np.geomspace(widths.min(), widths.max(), 50)
+    ax.plot(grid, const * grid**slope, "k--", lw=1, label=f"fit: slope {slope:.2f}")
+    ax.set(xscale="log", yscale="log", xlabel="width $m$", ylabel=ylabel)
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_rate_bound(study):
+    r"""Measured :math:`\|u(k) - y\|^2 / \|u(0) - y\|^2` per width against :math:`(1 - \eta\lambda_0/2)^k`."""
+    fig, ax = plt.subplots()
+    for run, color in zip(study.runs, _colors(len(study.runs)), strict=True):
+        ax.semilogy(run.losses / run.losses[0], color=color, label=f"m = {run.m}")
+    steps = study.runs[0].steps_taken
+    ax.semilogy(
+        rate_bound(1.0, study.lambda0, study.step, steps),
+        "r--",
+        lw=2,
+        label=r"bound $(1 - \eta\lambda_0/2)^k$",
+    )
+    ax.semilogy(
+        (1.0 - study.step * study.lambda0) ** (2 * np.arange(steps + 1)),
+        "k:",
+        lw=1.5,
+        label=r"slowest kernel mode $(1 - \eta\lambda_0)^{2k}$",
+    )
+    ax.set(xlabel="iteration $k$", ylabel=r"$\|u(k) - y\|^2 / \|u(0) - y\|^2$")
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_kernel_predictor(study, predictions: dict, *, k: int = 10):
+    r"""Network against kernel predictor :math:`y + (I - \eta H^\infty)^k (u(0) - y)`.
+
+    Left: the relative gap :math:`\|u(k) - u^{\text{ker}}(k)\| / \|u(0) - y\|` against
+    :math:`k`, one curve per width. Right: :math:`u_i(k)` against :math:`u^{\text{ker}}_i(k)`
+    at iteration ``k`` for the smallest and the largest width. ``predictions`` maps a width to
+    the array returned by :func:`mfnet_lite.ntk.kernel_predictions` for that run.
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    colors = _colors(len(study.runs))
+    for run, color in zip(study.runs, colors, strict=True):
+        scale = np.linalg.norm(run.outputs[0] - study.y)
+        gap = np.linalg.norm(run.outputs - predictions[run.m][: len(run.outputs)], axis=1) / scale
+        ax1.semilogy(gap[1:], color=color, label=f"m = {run.m}")
+    ax1.set(xlabel="iteration $k$", ylabel=r"$\|u(k) - u^{\mathrm{ker}}(k)\| / \|u(0) - y\|$")
+    ax1.legend(fontsize="small")
+    for run, color in ((study.runs[0], colors[0]), (study.runs[-1], colors[-1])):
+        ax2.plot(
+            predictions[run.m][k], run.outputs[k], ".", color=color, ms=4, label=f"m = {run.m}"
+        )
+    lim = np.abs(np.concatenate([predictions[r.m][k] for r in study.runs])).max() * 1.05
+    ax2.plot([-lim, lim], [-lim, lim], "k--", lw=1)
+    ax2.set(xlabel=f"kernel predictor at $k = {k}$", ylabel=f"network output $u_i({k})$")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
+    """Loss against the rate line, and pattern changes, for several steps at one width.
+
+    ``runs`` maps a fraction ``s`` of the stable limit (step ``s * 2 / lambda_max``) to a
+    :class:`mfnet_lite.ntk.DuRun`; a run that diverged ends with a cross. The rate line
+    (dashed) is drawn for the steps below the stable limit only.
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    for (frac, run), color in zip(runs.items(), _colors(len(runs)), strict=True):
+        k = np.arange(run.steps_taken + 1)
+        label = rf"$\eta = {frac:g} \cdot 2/\lambda_{{\max}}$"
+        ax1.semilogy(k, run.losses / run.losses[0], color=color, label=label)
+        if run.step < 2 / lambda_max:  # the rate line means nothing beyond the stable limit
+            ax1.semilogy(k, rate_bound(1.0, lambda0, run.step, k[-1]), "--", color=color, lw=1)
+        if run.diverged:
+            ax1.semilogy(k[-1], run.losses[-1] / run.losses[0], "x", color=color, ms=9, mew=2)
+        ax2.plot(k, run.pattern_change, color=color, label=label)
+    ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss")
+    ax2.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
+
+
+def animate_du_widths(study, *, interval: int = 900):
+    """The three panels of :func:`plot_du_study`, the widths appearing one by one.
+
+    Returns a matplotlib ``FuncAnimation`` (show it with :func:`mfnet_lite.plots.jshtml`).
+    """
+    runs = study.runs
+    colors = _colors(len(runs))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    limits = [
+        (
+            min(r.losses[r.losses > 0].min() for r in runs) / 2,
+            max(r.losses.max() for r in runs) * 2,
+        ),
+        (0, max(r.pattern_change.max() for r in runs) * 1.05),
+        (0, max(r.max_distance.max() for r in runs) * 1.05),
+    ]
+
+    def draw(i):
+        for ax in axes:
+            ax.clear()
+        _draw_study_panels(axes, runs[: i + 1], colors[: i + 1])
+        for ax, lim in zip(axes, limits, strict=True):
+            ax.set_ylim(*lim)
+        axes[2].legend(fontsize="small", loc="upper right")
+        return []
+
+    draw(0)
+    fig.tight_layout()
+    return FuncAnimation(fig, draw, frames=len(runs), interval=interval, blit=False)
