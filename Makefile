@@ -10,7 +10,7 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book book-student assignments test lab bench serve logo system-deps clean help
+.PHONY: book book-student assignments test lab bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve the built book on 127.0.0.1 (PORT=8000 to choose the port)"
 	@echo "make system-deps  install Debian packages the browser test needs (as root)"
+	@echo "make browser-assets  local npm copies of the pages' CDN scripts (browser test)"
 	@echo "make clean  remove _build"
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
@@ -45,7 +46,7 @@ book-student: logo
 assignments: $(STAMP)
 	$(BIN)/python tools/assignments.py build _build/assignments
 
-test: $(STAMP)
+test: browser-assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -64,15 +65,23 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/transport.py
+	$(BIN)/python benchmarks/widgets.py
 
 PORT ?= 0
 serve: $(STAMP)
 	@test -f _build/html/index.html || $(MAKE) book
 	exec $(BIN)/python tools/serve.py --port $(PORT) --dir _build/html
 
-# Debian packages for the browser test (headless Chromium); needs root, skips what is there.
+# Debian packages for the browser test (headless Chromium, npm for its offline copies of the
+# pages' CDN scripts); needs root, installs only what is missing.
 system-deps:
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@missing="$$(for p in chromium npm; do command -v $$p >/dev/null || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
+
+# Pinned npm copies of MathJax, the widget manager, require.js and Font Awesome that the browser
+# test serves instead of the CDNs (into .venv/browser-assets; tests/browser_assets.py).
+browser-assets: $(STAMP)
+	$(BIN)/python tests/browser_assets.py
 
 clean:
 	rm -rf _build

@@ -1,0 +1,194 @@
+"""The built book works for a reader with no kernel, checked in headless Chromium, offline.
+
+Every page of _toc.yml is opened from a local server; requests to other hosts are answered
+from pinned npm copies (tests/browser_assets.py) and any other external request fails the page.
+On each page: every `.math` node typeset by MathJax (no `mjx-merror`, no raw `\\(`, `\\[`, `$$`
+left in prose); every `<img>` loaded; each jshtml animation advancing on "Next frame" and on
+"Play"; every saved widget view rendered; no error or traceback in a cell output; no console
+error outside the justified list in tests/browser.py. A screenshot of each page goes to
+_build/screenshots/. The negative controls break a copy of the build (an empty MathJax file,
+no `_images/`, stripped widget state, an extra external script, an error output) and require
+the same check to fail.
+
+`_build/html` is reused when it is newer than every source, otherwise built as `make book`
+does (the `built_book` fixture of conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import browser
+import browser_assets
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+# A developer without chromium gets a skip; CI (CI=true) must have it, so there it fails.
+pytestmark = pytest.mark.skipif(
+    not Path(browser.CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is missing: `make system-deps` (root) installs it",
+)
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part.get("chapters", [])]
+    return [f"{f}.html" for f in files]
+
+
+def sources() -> list[Path]:
+    """Everything the HTML is made from: a change to any of them makes the build stale."""
+    out = [ROOT / n for n in ("_toc.yml", "_config.yml", "references.bib")]
+    out += [ROOT / p.replace(".html", ".md") for p in toc_pages()]
+    for folder in ("mfnet_lite", "_ext", "_static"):
+        out += [p for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    return [p for p in out if p.exists() and "__pycache__" not in p.parts]
+
+
+def build_is_fresh() -> bool:
+    pages = [HTML / p for p in toc_pages()]
+    if not all(p.is_file() for p in pages):
+        return False
+    built = min(p.stat().st_mtime for p in pages)
+    return built > max(p.stat().st_mtime for p in sources())
+
+
+@pytest.fixture(scope="module")
+def site(request) -> Path:
+    if not build_is_fresh():
+        proc = request.getfixturevalue("built_book")
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
+    return HTML
+
+
+@pytest.fixture(scope="module")
+def assets() -> Path:
+    return browser_assets.ensure()
+
+
+@pytest.fixture(scope="module")
+def checker(site, assets):
+    with browser.serve(site) as url:
+        checker = browser.Checker(url, assets)
+        try:
+            yield checker
+        finally:
+            checker.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_works_without_a_kernel(checker, page):
+    shot = SCREENSHOTS / (page.replace("/", "__").removesuffix(".html") + ".png")
+    problems = checker.check(page, screenshot=shot)
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+def test_allowed_console_errors_are_narrow():
+    """The allow-list lets through the stack's own messages and nothing like a real error."""
+    page = "http://127.0.0.1:1/chapters/ch01.html"
+    assert browser.allowed(
+        "Failed to load resource: the server responded with a status of 404 (File not found) "
+        "@ http://127.0.0.1:1/chapters/@jupyter-widgets/html-manager/dist/d878b0a6.woff2"
+    )
+    assert not browser.allowed(
+        f"Failed to load resource: the server responded with a status of 404 @ {page}"
+    )
+    assert not browser.allowed("Uncaught ReferenceError: anim123 is not defined @ " + page)
+    assert not browser.allowed("Failed to load resource: 404 @ http://127.0.0.1:1/_images/fig.png")
+
+
+# --- negative controls: a broken copy of the build must fail the same check -----------------
+
+
+def _first_page_with(site: Path, needle: str) -> str:
+    for page in toc_pages():
+        if needle in (site / page).read_text(encoding="utf-8"):
+            return page
+    pytest.skip(f"no page of the book holds {needle!r}")
+
+
+def _copy(site: Path, tmp_path: Path) -> Path:
+    """A hard-linked copy: cheap; files are replaced (unlink, write), never edited in place."""
+    dest = tmp_path / "html"
+    shutil.copytree(site, dest, copy_function=os.link)
+    return dest
+
+
+def _rewrite(path: Path, change) -> None:
+    text = path.read_text(encoding="utf-8")
+    new = change(text)
+    assert new != text, f"the negative control changed nothing in {path}"
+    path.unlink()
+    path.write_text(new, encoding="utf-8")
+
+
+def _check(root: Path, page: str, assets: Path, overrides=None) -> list[str]:
+    with browser.serve(root) as url:
+        checker = browser.Checker(url, assets, overrides=overrides)
+        try:
+            return checker.check(page)
+        finally:
+            checker.close()
+
+
+@pytest.mark.slow
+def test_empty_mathjax_fails(site, assets):
+    page = _first_page_with(site, 'class="math')
+    problems = _check(site, page, assets, overrides={r"mathjax@3/es5/tex-mml-chtml\.js": b""})
+    assert any("math nodes not typeset" in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_missing_images_fail(site, assets, tmp_path):
+    page = _first_page_with(site, "_images/")
+    root = _copy(site, tmp_path)
+    shutil.rmtree(root / "_images")
+    problems = _check(root, page, assets)
+    assert any(p.startswith("image did not load") for p in problems), problems
+
+
+@pytest.mark.slow
+def test_stripped_widget_state_fails(site, assets, tmp_path):
+    page = _first_page_with(site, "application/vnd.jupyter.widget-state+json")
+    root = _copy(site, tmp_path)
+    state = re.compile(
+        r'<script type="application/vnd.jupyter.widget-state\+json">.*?</script>', re.S
+    )
+    _rewrite(root / page, lambda t: state.sub("", t))
+    problems = _check(root, page, assets)
+    assert any("widget views did not render" in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_unexpected_external_request_and_error_output_fail(site, assets, tmp_path):
+    page = toc_pages()[0]
+    root = _copy(site, tmp_path)
+    extra = (
+        '<script src="https://example.org/tracker.js"></script>'
+        '<div class="cell_output"><div class="output traceback highlight-ipythontb">'
+        "ValueError: boom</div></div>"
+    )
+    _rewrite(root / page, lambda t: t.replace("</article>", extra + "</article>", 1))
+    problems = _check(root, page, assets)
+    assert "unexpected external request: https://example.org/tracker.js" in problems, problems
+    assert any("cell output shows an error" in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_frozen_animation_fails(site, assets, tmp_path):
+    page = _first_page_with(site, 'class="animation"')
+    root = _copy(site, tmp_path)
+    # Without its frame list the player has nothing to step through.
+    _rewrite(root / page, lambda t: re.sub(r'frames\[\d+\] = "(?:[^"\\]|\\.)*"', "", t, flags=re.S))
+    problems = _check(root, page, assets)
+    assert any(p.startswith("animation") for p in problems), problems
