@@ -183,6 +183,7 @@ class Checker:
         self.base_url = base_url
         self.assets = assets
         self.overrides = overrides or {}
+        self.allowed_seen: list[str] = []  # allow-listed console errors met, for the report
         self._pw = sync_playwright().start()
         self.browser = self._pw.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -238,6 +239,7 @@ class Checker:
             context.close()
         problems += [f"unexpected external request: {u}" for u in external]
         problems += [f"console error: {c}" for c in console if not allowed(c)]
+        self.allowed_seen += [f"{page_path}: {c}" for c in console if allowed(c)]
         return problems
 
     def _dom_checks(self, page) -> list[str]:

@@ -38,13 +38,20 @@ def test_animation_has_one_frame_per_width():
 def test_explorer_redraws_the_histogram_of_the_chosen_settings(monkeypatch):
     from mfnet_lite.widgets import homogeneity
 
-    shown = []
+    shown, figures = [], []
+    subplots = homogeneity.plt.subplots
     monkeypatch.setattr(homogeneity, "display", shown.append)
+    monkeypatch.setattr(
+        homogeneity.plt,
+        "subplots",
+        lambda *a, **k: figures.append(subplots(*a, **k)) or figures[-1],
+    )
     box = mf.widgets.output_scaling_explorer(n_networks=300, seed=3)
     width, scale = box.children[0].children
     width.value, scale.value = 1000, "ntk"
-    fig = shown[-1]
-    heights = [p.get_height() for p in fig.axes[0].patches]
+    _, ax = figures[-1]
+    heights = ax.patches[0].get_data().values  # the histogram is one StepPatch
+    assert all(image.data.startswith(b"\x89PNG") for image in shown)  # rendered frames
     values = mf.model.sample_outputs(np.array([1.0, 0.0]), 1000, 300, 3, scale="ntk")
     expected, _ = np.histogram(values, bins=np.linspace(-2.5, 2.5, 61), density=True)
     np.testing.assert_allclose(heights, expected)
