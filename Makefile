@@ -20,6 +20,7 @@ help:
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
+	@echo "make logo   draw the logo and favicon into _static (part of make book)"
 	@echo "make system-deps  install the system packages the browser test needs (chromium)"
 	@echo "make clean  remove _build"
 
