@@ -63,6 +63,10 @@ def neighbour(control):
         return values[i + 1] if i + 1 < len(values) else values[i - 1]
     if isinstance(control, widgets.Checkbox | widgets.ToggleButton):
         return not control.value
+    if isinstance(control, widgets.FloatLogSlider):  # min, max and step are exponents
+        exponent = np.log(control.value) / np.log(control.base)
+        up = exponent + control.step
+        return control.base ** (up if up <= control.max else exponent - control.step)
     if hasattr(control, "max") and hasattr(control, "step"):
         step = control.step or (control.max - control.min) / 10
         up = control.value + step
