@@ -176,22 +176,28 @@ class Checker:
         base_url: str,
         assets: Path = browser_assets.ASSETS,
         overrides: dict[str, bytes] | None = None,
+        browser=None,
     ):
-        """``overrides`` maps a URL regex to the bytes served instead (negative controls)."""
-        from playwright.sync_api import sync_playwright
-
+        """``overrides`` maps a URL regex to the bytes served instead (negative controls);
+        ``browser`` shares another Checker's Chromium (Playwright runs one per thread)."""
         self.base_url = base_url
         self.assets = assets
         self.overrides = overrides or {}
         self.allowed_seen: list[str] = []  # allow-listed console errors met, for the report
-        self._pw = sync_playwright().start()
-        self.browser = self._pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+        self._pw = None
+        if browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self._pw = sync_playwright().start()
+            browser = self._pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+        self.browser = browser
 
     def close(self):
-        self.browser.close()
-        self._pw.stop()
+        if self._pw is not None:  # only the Checker that launched Chromium closes it
+            self.browser.close()
+            self._pw.stop()
 
     def _route(self, route, external: list[str]):
         url = route.request.url

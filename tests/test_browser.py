@@ -142,45 +142,43 @@ def _rewrite(path: Path, change) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def _check(root: Path, page: str, assets: Path, overrides=None) -> list[str]:
+def _check(root: Path, page: str, checker, overrides=None) -> list[str]:
+    """The same check as above, on ``root`` served anew, in the same Chromium."""
     with browser.serve(root) as url:
-        checker = browser.Checker(url, assets, overrides=overrides)
-        try:
-            return checker.check(page)
-        finally:
-            checker.close()
+        other = browser.Checker(url, checker.assets, overrides=overrides, browser=checker.browser)
+        return other.check(page)
 
 
 @pytest.mark.slow
-def test_empty_mathjax_fails(site, assets):
+def test_empty_mathjax_fails(site, checker):
     page = _first_page_with(site, 'class="math')
-    problems = _check(site, page, assets, overrides={r"mathjax@3/es5/tex-mml-chtml\.js": b""})
+    problems = _check(site, page, checker, overrides={r"mathjax@3/es5/tex-mml-chtml\.js": b""})
     assert any("math nodes not typeset" in p for p in problems), problems
 
 
 @pytest.mark.slow
-def test_missing_images_fail(site, assets, tmp_path):
+def test_missing_images_fail(site, checker, tmp_path):
     page = _first_page_with(site, "_images/")
     root = _copy(site, tmp_path)
     shutil.rmtree(root / "_images")
-    problems = _check(root, page, assets)
+    problems = _check(root, page, checker)
     assert any(p.startswith("image did not load") for p in problems), problems
 
 
 @pytest.mark.slow
-def test_stripped_widget_state_fails(site, assets, tmp_path):
+def test_stripped_widget_state_fails(site, checker, tmp_path):
     page = _first_page_with(site, "application/vnd.jupyter.widget-state+json")
     root = _copy(site, tmp_path)
     state = re.compile(
         r'<script type="application/vnd.jupyter.widget-state\+json">.*?</script>', re.S
     )
     _rewrite(root / page, lambda t: state.sub("", t))
-    problems = _check(root, page, assets)
+    problems = _check(root, page, checker)
     assert any("widget views did not render" in p for p in problems), problems
 
 
 @pytest.mark.slow
-def test_unexpected_external_request_and_error_output_fail(site, assets, tmp_path):
+def test_unexpected_external_request_and_error_output_fail(site, checker, tmp_path):
     page = toc_pages()[0]
     root = _copy(site, tmp_path)
     extra = (
@@ -189,16 +187,16 @@ def test_unexpected_external_request_and_error_output_fail(site, assets, tmp_pat
         "ValueError: boom</div></div>"
     )
     _rewrite(root / page, lambda t: t.replace("</article>", extra + "</article>", 1))
-    problems = _check(root, page, assets)
+    problems = _check(root, page, checker)
     assert "unexpected external request: https://example.org/tracker.js" in problems, problems
     assert any("cell output shows an error" in p for p in problems), problems
 
 
 @pytest.mark.slow
-def test_frozen_animation_fails(site, assets, tmp_path):
+def test_frozen_animation_fails(site, checker, tmp_path):
     page = _first_page_with(site, 'class="animation"')
     root = _copy(site, tmp_path)
     # Without its frame list the player has nothing to step through.
     _rewrite(root / page, lambda t: re.sub(r'frames\[\d+\] = "(?:[^"\\]|\\.)*"', "", t, flags=re.S))
-    problems = _check(root, page, assets)
+    problems = _check(root, page, checker)
     assert any(p.startswith("animation") for p in problems), problems
