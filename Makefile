@@ -10,10 +10,12 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab bench serve logo system-deps clean help
+.PHONY: book book-student assignments test lab bench serve logo system-deps clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
+	@echo "make book-student  the same book without the exercise solutions, into _build/student"
+	@echo "make assignments  student notebooks and autograders (otter-grader) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
@@ -35,6 +37,19 @@ logo: $(STAMP)
 book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+# The student edition: _config.yml with sphinx-exercise's hide_solutions (generated at each
+# build, so it never drifts), written under _build/student so _build/html stays the instructor's.
+book-student: logo
+	$(BIN)/python tools/student_config.py _build/student/_config.yml
+	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/student/_config.yml --path-output _build/student
+	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
+
+# Graded notebooks (chapters/assignments/, otter-grader): hand out _build/assignments/student/,
+# grade with _build/assignments/autograder/ (see chapters/instructors.md).
+assignments: $(STAMP)
+	rm -rf _build/assignments
+	$(BIN)/python tools/assign.py --out _build/assignments
 
 test: $(STAMP)
 	$(BIN)/ruff check .
