@@ -14,8 +14,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
-	@echo "make book-student  the same book without the exercise solutions, into _build/student"
-	@echo "make assignments  student notebooks and autograders (otter-grader) into _build/assignments"
+	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
+	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
@@ -38,18 +38,12 @@ book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-# The student edition: _config.yml with sphinx-exercise's hide_solutions (generated at each
-# build, so it never drifts), written under _build/student so _build/html stays the instructor's.
 book-student: logo
-	$(BIN)/python tools/student_config.py _build/student/_config.yml
-	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/student/_config.yml --path-output _build/student
+	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
 
-# Graded notebooks (chapters/assignments/, otter-grader): hand out _build/assignments/student/,
-# grade with _build/assignments/autograder/ (see chapters/instructors.md).
 assignments: $(STAMP)
-	rm -rf _build/assignments
-	$(BIN)/python tools/assign.py --out _build/assignments
+	$(BIN)/python tools/assignments.py build _build/assignments
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -69,6 +63,7 @@ bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
 	$(BIN)/python benchmarks/kernels.py
+	$(BIN)/python benchmarks/transport.py
 
 PORT ?= 0
 serve: $(STAMP)
