@@ -11,6 +11,13 @@ the forward Euler step of the particle flow :math:`\dot w_j = -m \nabla_{w_j} G(
 after :math:`k` steps the run has covered the mean-field time :math:`t = k\eta`.
 With ``time_scaling="plain"`` the update is the textbook :math:`W \leftarrow W - \eta \nabla G(W)`
 (the convention of Du et al., chapter 6).
+
+Chapter 7 adds momentum: :func:`heavy_ball` (Polyak's form, step :math:`\eta`, momentum
+:math:`\beta`) and :func:`kinetic` (:math:`\dot\theta = v`, :math:`\dot v = -\gamma v -
+\nabla V_\mu(\theta)`, optionally with velocity noise, by semi-implicit Euler with step
+:math:`h`). They are one recursion under the map :math:`\beta = 1 - \gamma h`,
+:math:`\eta = h^2` (:func:`polyak_from_kinetic`, :func:`kinetic_from_polyak`), and both record
+the velocities and the energy :math:`E = G + \frac{1}{2s}\sum_j |v_j|^2`.
 """
 
 from __future__ import annotations
