@@ -10,10 +10,12 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab bench serve logo system-deps clean help
+.PHONY: book book-student assignments test lab bench serve logo system-deps clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
+	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
+	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
@@ -36,6 +38,13 @@ book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
+book-student: logo
+	$(BIN)/python tools/student_book.py
+	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
+
+assignments: $(STAMP)
+	$(BIN)/python tools/assignments.py build _build/assignments
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -54,6 +63,7 @@ bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gd_step.py
 	$(BIN)/python benchmarks/kernels.py
+	$(BIN)/python benchmarks/transport.py
 
 PORT ?= 0
 serve: $(STAMP)

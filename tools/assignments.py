@@ -1,0 +1,96 @@
+"""Build the graded assignments and grade notebooks locally (otter-grader, no Docker).
+
+    python tools/assignments.py build [OUT]          # default OUT: _build/assignments
+    python tools/assignments.py grade ZIP NOTEBOOK   # prints the score table
+
+`build` converts every MyST source in chapters/assignments/ to .ipynb (jupytext) and runs
+`otter assign`, which executes the solutions and checks that they pass, writing for each
+assignment NAME:
+
+    OUT/NAME/student/NAME.ipynb        hand this out: no solutions, no hidden tests
+    OUT/NAME/autograder/NAME-autograder_*.zip   grade with it (`otter run -a ZIP NOTEBOOK`)
+    OUT/NAME/autograder/NAME.ipynb     the solution notebook
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "chapters" / "assignments").glob("*.md"))
+BIN = Path(sys.executable).parent
+
+
+def build(out: Path = ROOT / "_build" / "assignments") -> dict[str, Path]:
+    """Run `otter assign` on every assignment; return {name: its output folder}."""
+    out.mkdir(parents=True, exist_ok=True)
+    built = {}
+    for source in SOURCES:
+        name = source.stem
+        target = out / name
+        shutil.rmtree(target, ignore_errors=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            notebook = Path(tmp) / f"{name}.ipynb"
+            subprocess.run(
+                [
+                    str(BIN / "jupytext"),
+                    "--quiet",
+                    "--to",
+                    "ipynb",
+                    "-o",
+                    str(notebook),
+                    str(source),
+                ],
+                check=True,
+            )
+            subprocess.run(
+                [str(BIN / "otter"), "assign", str(notebook), str(target)],
+                check=True,
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+            )
+        built[name] = target
+        print(f"{name}: student notebook {target / 'student' / (name + '.ipynb')}")
+    return built
+
+
+def autograder_zip(folder: Path) -> Path:
+    (zip_path,) = sorted((folder / "autograder").glob("*-autograder_*.zip"))
+    return zip_path
+
+
+def grade(zip_path: Path, notebook: Path) -> dict[str, tuple[float, float]]:
+    """Grade one notebook with `otter run`; return {question: (score, max_score)}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [str(BIN / "otter"), "run", "-a", str(zip_path), str(notebook), "-o", tmp],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        results = json.loads((Path(tmp) / "results.json").read_text())
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"]}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["build"]:
+        build(Path(argv[1]) if len(argv) > 1 else ROOT / "_build" / "assignments")
+        return 0
+    if argv[:1] == ["grade"] and len(argv) == 3:
+        scores = grade(Path(argv[1]), Path(argv[2]))
+        for name, (score, top) in scores.items():
+            print(f"{name}: {score:g} / {top:g}")
+        total = sum(s for s, _ in scores.values()), sum(t for _, t in scores.values())
+        print(f"total: {total[0]:g} / {total[1]:g}")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
