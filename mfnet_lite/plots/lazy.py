@@ -50,7 +50,7 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     on ``alphas[fit_from:]``. ``bound`` (one value per :math:`\alpha`) is drawn dashed.
     """
     alphas = np.asarray(alphas, float)
-    fig, ax = plt.subplots(figsize=(6.8, 4.2))
+    fig, ax = plt.subplots(figsize=(9.5, 3.8))
     lines = [
         ("movement", r"weights $\|W_T - W_0\|/\|W_0\|$", "o-"),
         ("jacobian_a", r"Jacobian, $a$-block", "s-"),
@@ -65,7 +65,8 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     if bound is not None:
         ax.loglog(alphas, bound, "k--", lw=1, label="movement bound of the flow")
     ax.set(xlabel=r"scale $\alpha$", ylabel="relative size")
-    ax.legend(fontsize="small", loc="lower left")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
     return fig, ax
 
 
