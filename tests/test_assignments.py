@@ -17,7 +17,12 @@ NAMES = [p.stem for p in assignments.SOURCES]
 
 # (assignment, question, what the solution says, the mistake a student makes)
 MISTAKES = [
-    ("a_homogeneity", "q1", "@ a / m", "@ a / np.sqrt(m)"),  # 1/sqrt(m) where 1/m was asked
+    (
+        "a_homogeneity",
+        "q1",
+        "return np.maximum(X @ B.T, 0.0) @ a / m",
+        "return np.maximum(X @ B.T, 0.0) @ a / np.sqrt(m)",
+    ),  # 1/sqrt(m) where 1/m was asked
     ("b_wasserstein", "q1", "return np.sqrt(C[rows, cols].mean())", "return C[rows, cols].mean()"),
     ("b_wasserstein", "q2", "return float(np.sqrt(cost))", "return float(cost)"),  # W2^2
     ("c_ntk", "q1", "np.arccos(np.clip(G, -1.0, 1.0))", "np.arccos(G)"),  # no clip
@@ -78,7 +83,10 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(built, name):
     text = "\n".join("".join(c["source"]) for c in student["cells"])
     source = (ROOT / "chapters" / "assignments" / f"{name}.md").read_text()
     solution_lines = []
-    for block in re.findall(r"# BEGIN SOLUTION\n(.*?)# END SOLUTION", source, flags=re.S):
+    # the in-code markers (indented), not the raw cells that open and close a solution block
+    for block in re.findall(
+        r"^ +# BEGIN SOLUTION\n(.*?)^ +# END SOLUTION", source, flags=re.S | re.M
+    ):
         solution_lines += [line.strip() for line in block.splitlines() if line.strip()]
     assert solution_lines, "no solution found in the source"
     leaked = [line for line in solution_lines if line in text]
