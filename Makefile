@@ -19,8 +19,9 @@ help:
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
-	@echo "make serve  serve the built book on 127.0.0.1 (PORT=8000 to choose the port)"
-	@echo "make system-deps  install Debian packages the browser test needs (as root)"
+	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
+	@echo "make logo   draw the logo and favicon into _static (part of make book)"
+	@echo "make system-deps  install the system packages the browser test needs (chromium)"
 	@echo "make clean  remove _build"
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
@@ -65,14 +66,26 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/transport.py
 
+# The preview server is standard-library Python (tools/serve.py), so it needs no venv: a book
+# built elsewhere (the workflow's artifact, unzipped) is served with `make serve HTML=folder`.
+# Only the book's own folder is built when missing; SIGINT/SIGTERM stop the server cleanly.
 PORT ?= 0
-serve: $(STAMP)
-	@test -f _build/html/index.html || $(MAKE) book
-	exec $(BIN)/python tools/serve.py --port $(PORT) --dir _build/html
+HTML ?= _build/html
+serve:
+	@if [ ! -f "$(HTML)/index.html" ] && [ "$(HTML)" = _build/html ]; then $(MAKE) --no-print-directory book; fi
+	@exec $(PYTHON) tools/serve.py --port "$(PORT)" --dir "$(HTML)"
 
-# Debian packages for the browser test (headless Chromium); needs root, skips what is there.
+# System packages the browser test needs: Chromium (driven by Playwright, never its own browser
+# download). GitHub's Ubuntu runners ship /usr/bin/chromium, so there this only reports it;
+# on Debian it installs the distribution's package (as root, or through sudo when available).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 system-deps:
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@if command -v chromium >/dev/null; then \
+		echo "chromium: $$(command -v chromium)"; \
+	else \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	fi
 
 clean:
 	rm -rf _build

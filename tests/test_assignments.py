@@ -45,12 +45,11 @@ MISTAKES = {
         {"q1"},
         {"q2", "q3"},
     ),
-    # lambda_0 (q2) calls h_infinity: whether it fails too depends on how its inputs round.
     "no clip before arccos": (
         "c_ntk",
         [("np.arccos(np.clip(G, -1.0, 1.0))", "np.arccos(G)")],
         {"q1"},
-        {"q3"},
+        {"q2", "q3"},
     ),
     "heavy-ball gradient sign": (
         "d_heavy_ball",
