@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int, check_scalar
+from ._validation import check_array, check_int, check_scalar
 from .data import sphere, teacher_student
 from .model import Network, _check_data, init_network
+from .model import loss as risk
 from .train import Run, _check_run_args, _Recorder, gd
 
 __all__ = [
@@ -40,6 +41,9 @@ __all__ = [
     "Linearization",
     "linearized_gd",
     "relative_movement",
+    "movement_bound",
+    "jacobian_change",
+    "linearization_gap",
     "alpha_sweep",
 ]
 
@@ -107,6 +111,7 @@ class Linearization:
     def predict(self, X, net: Network) -> np.ndarray:
         """:math:`\\bar h_W(x_i)` for the parameters of ``net`` (same width and d), shape (n,)."""
         X, _ = _check_data(self.net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+        _check_same_shape(net, self.net0, "net")
         A0, M0 = self._features(X)
         return self._predict(X, A0, M0, net.a, net.B)
 
@@ -158,11 +163,84 @@ def linearized_gd(
     return rec.result(net0.replace(a=a, B=B), "plain")
 
 
+def _check_same_shape(net, net0: Network, name: str) -> None:
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be a mfnet_lite.Network; got {type(net).__name__}.")
+    if (net.m, net.d) != (net0.m, net0.d):
+        raise ValueError(
+            f"{name} must have the width and dimension of the initial network, (m, d) = "
+            f"{(net0.m, net0.d)}; got {(net.m, net.d)}. Pass a network trained from it."
+        )
+
+
 def relative_movement(run: Run) -> float:
     r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters)."""
+    if not isinstance(run, Run):
+        raise TypeError(f"run must be a mfnet_lite.Run; got {type(run).__name__}.")
     W0 = np.column_stack([run.a_history[0], run.B_history[0]])
     WT = np.column_stack([run.a_history[-1], run.B_history[-1]])
     return float(np.linalg.norm(WT - W0) / np.linalg.norm(W0))
+
+
+def movement_bound(net0: Network, X, y, time: float) -> float:
+    r"""The a-priori bound on the relative movement of the flow of :math:`F_\alpha` up to ``time``.
+
+    .. math::
+
+        \frac{\|W(t) - W_0\|}{\|W_0\|} \le
+        \frac{\sqrt{m\, t\, R(\alpha h_{W_0})}}{\alpha\, \|W_0\|},
+
+    for the flow :math:`\dot W = -m \nabla F_\alpha(W)` (chapter 5, ``thm-ch5-movement``); gradient
+    descent with a step in the descent lemma's range obeys it with an extra factor
+    :math:`\sqrt 2`. ``net0`` carries :math:`\alpha` in its output factor :math:`c = \alpha/m`;
+    ``time`` is :math:`t = k\eta` after :math:`k` steps of :func:`lazy_gd` with step :math:`\eta`.
+    """
+    X, y = _check_data(net0, X, y, "square", "mean")
+    time = check_scalar(time, "time", low=0.0)
+    return float(
+        np.sqrt(net0.m * time * risk(net0, X, y)) / (alpha_of(net0) * np.linalg.norm(net0.W))
+    )
+
+
+def jacobian_change(net0: Network, net: Network, X) -> dict:
+    r"""The relative change of the Jacobian of :math:`h` between ``net0`` and ``net``, on inputs ``X``.
+
+    .. math::
+
+        \frac{\|Dh_W(X) - Dh_{W_0}(X)\|_F}{\|Dh_{W_0}(X)\|_F},
+
+    in total and for the two blocks: ``"a"`` (:math:`\sigma(b_j\cdot x_i)`, Lipschitz in
+    :math:`W`) and ``"B"`` (:math:`a_j \mathbb 1\{b_j \cdot x_i > 0\} x_i`, which jumps when a
+    pattern flips); ``"flips"`` is the fraction of pairs :math:`(i, j)` whose activation
+    :math:`\mathbb 1\{b_j\cdot x_i > 0\}` changed. The output factor cancels in every ratio.
+    """
+    X, _ = _check_data(net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+    _check_same_shape(net, net0, "net")
+    Z0, Z = X @ net0.B.T, X @ net.B.T
+    da = np.linalg.norm(np.maximum(Z, 0.0) - np.maximum(Z0, 0.0))
+    a0 = np.linalg.norm(np.maximum(Z0, 0.0))
+    # the B block of row i, neuron j is a_j 1{z_ij > 0} x_i, so its norm is |a_j| 1{z_ij > 0} |x_i|
+    xn = np.linalg.norm(X, axis=1)[:, None]
+    dB = np.linalg.norm(((Z > 0) * net.a - (Z0 > 0) * net0.a) * xn)
+    b0 = np.linalg.norm((Z0 > 0) * net0.a * xn)
+    return {
+        "total": float(np.hypot(da, dB) / np.hypot(a0, b0)),
+        "a": float(da / a0),
+        "B": float(dB / b0),
+        "flips": float(np.mean((Z > 0) != (Z0 > 0))),
+    }
+
+
+def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float:
+    r"""Root-mean-square distance :math:`\big(\frac1n\sum_i (h_W(x_i) - \bar h_{\bar W}(x_i))^2\big)^{1/2}`.
+
+    ``net`` is the trained network :math:`W`, ``lin_net`` holds the parameters :math:`\bar W`
+    of the trained linearisation of ``net0`` (:func:`linearized_gd`); both outputs include
+    the factor :math:`\alpha`.
+    """
+    _check_same_shape(net, net0, "net")
+    h_lin = Linearization(net0).predict(X, lin_net)
+    return float(np.sqrt(np.mean((net.predict(X) - h_lin) ** 2)))
 
 
 def alpha_sweep(
@@ -174,40 +252,51 @@ def alpha_sweep(
     m: int = 200,
     m0: int = 3,
     step: float = 2.0,
-    rtol: float = 1e-3,
+    rtol: float | None = 1e-3,
     max_steps: int = 20_000,
     n_test: int = 1000,
 ) -> dict:
-    r"""Chapter 5's experiment: train at each scale :math:`\alpha` to ``rtol`` of the initial risk.
+    r"""Chapter 5's experiment: train a student at each scale :math:`\alpha`, and its linearisation.
 
     For every seed: a teacher with ``m0`` neurons labels ``n`` training and ``n_test`` test
     inputs uniform on the sphere in dimension ``d``; a symmetric student of width ``m`` is trained
-    by :func:`lazy_gd` until its risk is ``rtol`` times the initial one (at most ``max_steps``),
-    and its linearisation by :func:`linearized_gd` for the same number of steps.
+    by :func:`lazy_gd` until its risk is ``rtol`` times the initial one (at most ``max_steps``;
+    ``rtol=None``: exactly ``max_steps`` steps, the same training time at every scale), and its
+    linearisation by :func:`linearized_gd` for the same number of steps.
 
     Returns
     -------
     dict of arrays of shape (len(seeds), len(alphas))
-        ``movement`` (:func:`relative_movement`), ``gap`` (:math:`\|\alpha h - \alpha\bar h\|/\|y\|`
-        on the test inputs), ``test_error`` (test risk of :math:`\alpha h` over
-        :math:`\frac12\overline{y^2}`), ``steps`` (steps taken), ``reached`` (bool: ``rtol`` met).
+        ``movement`` (:func:`relative_movement`), ``gap`` (:func:`linearization_gap` on the test
+        inputs over the root mean square of the test labels), ``test_error`` (mean of
+        :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
+        ``jacobian_a``, ``jacobian_B``, ``flips`` (:func:`jacobian_change` on the training
+        inputs), ``steps`` (steps taken), ``reached`` (1 if ``rtol`` was met).
     """
-    alphas, seeds = list(alphas), list(seeds)
-    keys = ("movement", "gap", "test_error", "steps", "reached")
-    out = {k: np.zeros((len(seeds), len(alphas))) for k in keys}
+    alphas = check_array(alphas, "alphas", ndim=1)
+    if alphas.size == 0 or np.any(alphas <= 0):
+        raise ValueError(f"alphas must be a non-empty list of positive scales; got {alphas}.")
+    seeds = [check_int(s, "seeds", low=0) for s in np.atleast_1d(seeds).tolist()]
+    if rtol is not None:
+        rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
+    keys = ("movement", "gap", "test_error", "jacobian_a", "jacobian_B", "flips", "steps")
+    out = {k: np.zeros((len(seeds), len(alphas))) for k in keys + ("reached",)}
     for i, seed in enumerate(seeds):
         X, y, teacher = teacher_student(n, d, m0, seed)
         X_test = sphere(n_test, d, 10_000 + seed)
         y_test = teacher.predict(X_test)
         for k, alpha in enumerate(alphas):
-            net0 = symmetric_init(m, d, 20_000 + seed, alpha=alpha)
+            net0 = symmetric_init(m, d, 20_000 + seed, alpha=float(alpha))
             run = lazy_gd(net0, X, y, step, max_steps, rtol=rtol)
             lin_run = linearized_gd(net0, X, y, step, run.steps_taken)
             h = run.net.predict(X_test)
-            h_lin = Linearization(net0).predict(X_test, lin_run.net)
+            jac = jacobian_change(net0, run.net, X)
             out["movement"][i, k] = relative_movement(run)
-            out["gap"][i, k] = np.linalg.norm(h - h_lin) / np.linalg.norm(y_test)
+            gap = linearization_gap(net0, run.net, lin_run.net, X_test)
+            out["gap"][i, k] = gap / np.sqrt(np.mean(y_test**2))
             out["test_error"][i, k] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
+            out["jacobian_a"][i, k], out["jacobian_B"][i, k] = jac["a"], jac["B"]
+            out["flips"][i, k] = jac["flips"]
             out["steps"][i, k] = run.steps_taken
-            out["reached"][i, k] = run.losses[-1] <= rtol * run.losses[0]
+            out["reached"][i, k] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
     return out

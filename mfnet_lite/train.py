@@ -11,6 +11,13 @@ the forward Euler step of the particle flow :math:`\dot w_j = -m \nabla_{w_j} G(
 after :math:`k` steps the run has covered the mean-field time :math:`t = k\eta`.
 With ``time_scaling="plain"`` the update is the textbook :math:`W \leftarrow W - \eta \nabla G(W)`
 (the convention of Du et al., chapter 6).
+
+Chapter 7 adds momentum: :func:`heavy_ball` (Polyak's form, step :math:`\eta`, momentum
+:math:`\beta`) and :func:`kinetic` (:math:`\dot\theta = v`, :math:`\dot v = -\gamma v -
+\nabla V_\mu(\theta)`, optionally with velocity noise, by semi-implicit Euler with step
+:math:`h`). They are one recursion under the map :math:`\beta = 1 - \gamma h`,
+:math:`\eta = h^2` (:func:`polyak_from_kinetic`, :func:`kinetic_from_polyak`), and both record
+the velocities and the energy :math:`E = G + \frac{1}{2s}\sum_j |v_j|^2`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_rng, check_scalar
+from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
 from .model import TRAINABLE, Network, _check_data, _value_and_grad
 
 __all__ = [
@@ -50,7 +57,7 @@ class Run:
     losses : ndarray of shape (k + 1,)
         The risk before each of the ``k`` steps taken, and after the last one.
     step : float
-        The step size :math:`\\eta`.
+        The step size :math:`\\eta` (for :func:`kinetic`, the time step :math:`h`).
     time_scaling : str
         ``"mean-field"`` or ``"plain"`` (see the module docstring).
     snapshot_steps : ndarray of shape (s,)
@@ -58,8 +65,8 @@ class Run:
     a_history, B_history : ndarray of shapes (s, m) and (s, m, d)
         The recorded parameters.
     extras : dict
-        Records of other methods: per snapshot (velocities, same first axis as ``a_history``)
-        or per step (energies, same length as ``losses``).
+        Records of other methods: per snapshot (``velocity_a``, ``velocity_B``, ``energy``: same
+        first axis as ``a_history``) or per step (``energies``: same length as ``losses``).
     """
 
     net: Network
@@ -296,11 +303,15 @@ def kinetic_from_polyak(step: float, momentum: float) -> tuple[float, float]:
     return h, (1.0 - momentum) / h
 
 
-def _momentum_run(net, X, y, eta, beta, steps, noise, rng, desc, **options) -> Run:
+def _momentum_run(
+    net, X, y, eta, beta, steps, noise, rng, desc, *, unit, velocity=None, **options
+) -> Run:
     """Displacement form shared by :func:`heavy_ball` and :func:`kinetic`.
 
     ``d_{k+1} = beta d_k - eta s grad G(theta_k) + noise_k``, ``theta_{k+1} = theta_k + d_{k+1}``;
-    the velocity is ``v_k = d_k / sqrt(eta)`` and the energy ``G + |v|^2 / (2 s)``.
+    the velocity is ``v_k = d_k / sqrt(eta)`` and the energy ``G + |v|^2 / (2 s)``. ``unit`` is
+    stored as ``Run.step`` (so ``Run.times`` is ``k * unit``); ``velocity = (v_a, v_B)`` starts
+    the run in motion, ``d_0 = sqrt(eta) v`` (``None``: at rest, ``W_{-1} = W_0``).
     """
     loss_name, reduction = options.pop("loss"), options.pop("reduction")
     trainable, callback, rtol = (
@@ -322,7 +333,10 @@ def _momentum_run(net, X, y, eta, beta, steps, noise, rng, desc, **options) -> R
     h = np.sqrt(eta)
     a, B = net.a.copy(), net.B.copy()
     da, dB = np.zeros_like(a), np.zeros_like(B)
-    rec = _Recorder(steps, record_every, eta, max_loss_ratio, options.pop("progress"), desc)
+    if velocity is not None:
+        da += h * check_array(velocity[0], "velocity[0]", shape=a.shape)
+        dB += h * check_array(velocity[1], "velocity[1]", shape=B.shape)
+    rec = _Recorder(steps, record_every, unit, max_loss_ratio, options.pop("progress"), desc)
     need_a, need_B = trainable != "B", trainable != "a"
     energies = []
     with np.errstate(over="ignore", invalid="ignore"):
@@ -339,12 +353,12 @@ def _momentum_run(net, X, y, eta, beta, steps, noise, rng, desc, **options) -> R
                 need_B and k < steps,
             )
             rec.loss(k, value)
-            kinetic_energy = (np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
-            energies.append(value + float(kinetic_energy))
+            energy = value + float(np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
+            energies.append(energy)
             last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
             stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
             if rec.wants_snapshot(k) or last or stop:
-                rec.snapshot(k, a, B, velocity_a=da / h, velocity_B=dB / h)
+                rec.snapshot(k, a, B, velocity_a=da / h, velocity_B=dB / h, energy=energy)
             if last or stop:
                 break
             if need_a:
@@ -402,8 +416,25 @@ def heavy_ball(
     -------
     Run
         With ``extras["velocity_a"]``, ``extras["velocity_B"]`` (one per snapshot): the velocity
-        :math:`v_k = (W_k - W_{k-1})/\sqrt\eta`, and ``extras["energies"]`` (one per step, like
-        ``losses``): :math:`E_k = G(W_k) + \frac{1}{2s}\sum_j \|v_{j,k}\|^2`.
+        :math:`v_k = (W_k - W_{k-1})/\sqrt\eta`; ``extras["energy"]`` (one per snapshot) and
+        ``extras["energies"]`` (one per step, like ``losses``): the energy
+        :math:`E_k = G(W_k) + \frac{1}{2s}\sum_j \|v_{j,k}\|^2`. ``run.step`` is :math:`\eta`.
+
+    Raises
+    ------
+    ValueError
+        If ``step <= 0`` or ``momentum`` is outside :math:`[0, 1)` (the message names it).
+    DivergenceError
+        When the loss blows up, as in :func:`gd`.
+
+    Examples
+    --------
+    >>> import mfnet_lite as mf
+    >>> X, y, _ = mf.data.teacher_student(100, 2, 5, 0)
+    >>> net = mf.model.init_network(100, 2, 1, radius=0.05)
+    >>> run = heavy_ball(net, X, y, 4.0, 400, 0.8, rtol=1e-3)
+    >>> bool(run.losses[-1] <= 1e-3 * run.losses[0]), run.steps_taken < 400
+    (True, True)
     """
     step = check_scalar(step, "step", low=0.0, include_low=False)
     momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
@@ -417,6 +448,7 @@ def heavy_ball(
         0.0,
         None,
         "heavy ball",
+        unit=step,
         loss=loss,
         reduction=reduction,
         trainable=trainable,
@@ -439,6 +471,7 @@ def kinetic(
     *,
     temperature: float = 0.0,
     rng=None,
+    velocity=None,
     loss: str = "square",
     reduction: str = "mean",
     trainable: str = "both",
@@ -449,7 +482,7 @@ def kinetic(
     max_loss_ratio: float = 1e8,
     progress: bool | None = None,
 ) -> Run:
-    r"""Second-order (kinetic) dynamics of the neurons, started at rest, by semi-implicit Euler.
+    r"""Second-order (kinetic) dynamics of the neurons by semi-implicit (symplectic) Euler.
 
     The continuous dynamics (chapter 7) of each neuron :math:`\theta_j` with velocity :math:`v_j`:
 
@@ -462,7 +495,10 @@ def kinetic(
     + \sqrt{2\gamma T h}\,\xi_k`, then :math:`\Theta_{k+1} = \Theta_k + h v_{k+1}`, with
     :math:`\xi_k \sim N(0, I)`. Without noise this is :func:`heavy_ball` with
     :math:`\eta = h^2`, :math:`\beta = 1 - \gamma h` (:func:`polyak_from_kinetic`). The noise
-    (kinetic Langevin) has temperature :math:`T` = ``temperature``.
+    (kinetic Langevin) has temperature :math:`T` = ``temperature``; it enters with the friction
+    (fluctuation–dissipation), so at :math:`\gamma = 0` there is none. Its stationary law is
+    :math:`\propto \exp(-(s\,G(\Theta) + \frac12\sum_j |v_j|^2)/T)`, so each velocity
+    coordinate has variance :math:`T` (equipartition).
 
     Parameters
     ----------
@@ -474,13 +510,21 @@ def kinetic(
         :math:`T \ge 0`.
     rng : None, int or Generator
         Randomness of the noise (unused at ``temperature = 0``).
+    velocity : tuple of arrays of shapes (m,) and (m, d), optional
+        Initial velocities :math:`(v_a, v_B)`; by default the neurons start at rest.
     Other parameters as in :func:`gd`.
 
     Returns
     -------
     Run
-        As :func:`heavy_ball`, with ``step`` = :math:`h^2`; ``run.times`` is in units of
-        :math:`h^2`, so use ``run.snapshot_steps * h`` for the physical time.
+        As :func:`heavy_ball`, except that ``run.step`` is :math:`h`, so that ``run.times`` is
+        the time :math:`t = kh` of the dynamics.
+
+    Raises
+    ------
+    ValueError
+        If ``h <= 0``, ``friction < 0``, ``friction * h > 1`` (then :math:`\beta < 0`),
+        ``temperature < 0`` or a velocity of the wrong shape (the message names the argument).
     """
     eta, beta = polyak_from_kinetic(h, friction)
     temperature = check_scalar(temperature, "temperature", low=0.0)
@@ -495,6 +539,8 @@ def kinetic(
         noise,
         check_rng(rng),
         "kinetic",
+        unit=h,
+        velocity=velocity,
         loss=loss,
         reduction=reduction,
         trainable=trainable,

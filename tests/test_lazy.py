@@ -1,5 +1,6 @@
 """mfnet_lite.lazy: the symmetric start, the scaled step, the linearisation (its Jacobian against
-finite differences, its training against the kernel formula), and input validation."""
+finite differences, its training against the kernel formula), the movement bound, the Jacobian
+change against explicit Jacobians, monotonicity in alpha over seeds, and input validation."""
 
 import numpy as np
 import pytest
@@ -9,8 +10,12 @@ import mfnet_lite as mf
 from mfnet_lite.lazy import (
     Linearization,
     alpha_of,
+    alpha_sweep,
+    jacobian_change,
     lazy_gd,
+    linearization_gap,
     linearized_gd,
+    movement_bound,
     relative_movement,
     symmetric_init,
 )
@@ -90,6 +95,60 @@ def test_relative_movement_shrinks_like_one_over_alpha(data):
     assert 8 < moves[0] / moves[1] < 12
 
 
+def test_gd_stays_inside_the_movement_bound(data):
+    """Theorem thm-ch5-movement: the flow obeys the bound, GD in the descent regime within sqrt 2."""
+    X, y = data
+    for alpha in (1.0, 10.0, 100.0):
+        net = symmetric_init(40, 4, 7, alpha=alpha)
+        for step, steps in ((0.5, 400), (2.0, 100)):
+            run = lazy_gd(net, X, y, step, steps)
+            assert np.all(np.diff(run.losses) <= 0)  # the descent regime the sqrt 2 needs
+            bound = movement_bound(net, X, y, step * steps)
+            assert relative_movement(run) <= np.sqrt(2) * bound
+    # the formula: sqrt(m t R(0)) / (alpha |W0|), exactly 1/alpha in alpha and 0 at t = 0
+    net = symmetric_init(40, 4, 7, alpha=3.0)
+    direct = np.sqrt(40 * 5.0 * 0.5 * np.mean(y**2)) / (3.0 * np.linalg.norm(net.W))
+    assert_allclose(movement_bound(net, X, y, 5.0), direct, rtol=1e-13)
+    assert movement_bound(net, X, y, 0.0) == 0.0
+
+
+def test_jacobian_change_against_explicit_jacobians(data):
+    X, y = data
+    net0 = symmetric_init(20, 4, 8, alpha=5.0)
+    net = lazy_gd(net0, X, y, 2.0, 200).net
+    J0 = Linearization(net0).jacobian(X).reshape(len(X), 20, 5)
+    J1 = Linearization(net).jacobian(X).reshape(len(X), 20, 5)
+    change = jacobian_change(net0, net, X)
+    rel = lambda s: np.linalg.norm(J1[s] - J0[s]) / np.linalg.norm(J0[s])  # noqa: E731
+    # same quantities computed another way: only rounding differs
+    assert_allclose(change["total"], rel(np.s_[:]), rtol=1e-12)
+    assert_allclose(change["a"], rel(np.s_[:, :, 0]), rtol=1e-12)
+    assert_allclose(change["B"], rel(np.s_[:, :, 1:]), rtol=1e-12)
+    flips = np.mean((X @ net.B.T > 0) != (X @ net0.B.T > 0))
+    assert change["flips"] == flips and 0 < flips < 0.5
+    assert jacobian_change(net0, net0, X) == {"total": 0.0, "a": 0.0, "B": 0.0, "flips": 0.0}
+
+
+def test_linearization_gap_is_the_rms_distance(data):
+    X, y = data
+    net0 = symmetric_init(20, 4, 9, alpha=4.0)
+    run, lin_run = lazy_gd(net0, X, y, 2.0, 50), linearized_gd(net0, X, y, 2.0, 50)
+    h_lin = Linearization(net0).jacobian(X) @ (lin_run.net.W - net0.W).ravel()  # h(W0) = 0
+    expected = np.sqrt(np.mean((run.net.predict(X) - h_lin) ** 2))
+    assert_allclose(linearization_gap(net0, run.net, lin_run.net, X), expected, rtol=1e-10)
+
+
+def test_larger_alpha_is_lazier_on_every_seed():
+    """Three scales, three seeds, the same training time: movement and gap both decrease."""
+    sweep = alpha_sweep(
+        [3, 30, 300], seeds=[0, 1, 2], n=30, d=4, m=40, rtol=None, max_steps=300, n_test=200
+    )
+    assert np.all(np.diff(sweep["movement"], axis=1) < 0)
+    assert np.all(np.diff(sweep["gap"], axis=1) < 0)
+    assert np.all(np.diff(sweep["jacobian_a"], axis=1) < 0)
+    assert not sweep["reached"].any()  # rtol=None: a fixed time, no stopping rule
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
@@ -111,6 +170,32 @@ def test_bad_input(call, match):
         call()
 
 
+def test_named_errors_of_the_new_functions(data):
+    X, y = data
+    net0 = symmetric_init(4, 4, 0)
+    other = symmetric_init(6, 4, 0)
+    with pytest.raises(ValueError, match="alphas"):
+        alpha_sweep([1.0, -2.0], seeds=[0])
+    with pytest.raises(ValueError, match="seeds"):
+        alpha_sweep([1.0], seeds=[-1])
+    with pytest.raises(ValueError, match="rtol"):
+        alpha_sweep([1.0], seeds=[0], rtol=0.0)
+    with pytest.raises(ValueError, match="time"):
+        movement_bound(net0, X, y, -1.0)
+    with pytest.raises(ValueError, match="net must have the width"):
+        jacobian_change(net0, other, X)
+    with pytest.raises(ValueError, match="net must have the width"):
+        Linearization(net0).predict(X, other)
+    with pytest.raises(ValueError, match="X must have shape"):
+        jacobian_change(net0, net0, X[:, :3])
+
+
 def test_type_errors():
     with pytest.raises(TypeError, match="net0 must be"):
         Linearization("network")
+    with pytest.raises(TypeError, match="run must be"):
+        relative_movement("run")
+    with pytest.raises(TypeError, match="net must be"):
+        linearization_gap(
+            symmetric_init(4, 2, 0), "network", symmetric_init(4, 2, 0), np.ones((3, 2))
+        )

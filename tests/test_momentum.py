@@ -1,6 +1,9 @@
-"""Second-order dynamics (mf.train.heavy_ball, mf.train.kinetic): gradient descent as the case
-beta = 0, the closed-form linear recursion on a quadratic, the (gamma, h) <-> (beta, eta) map
-against the velocity form written by hand, energy decrease, seeded noise, input validation."""
+"""Second-order dynamics (mf.train.heavy_ball, mf.train.kinetic) and their helpers
+(mf.momentum): gradient descent as the case beta = 0, the closed-form linear recursion on a
+quadratic, the (gamma, h) <-> (beta, eta) map against the velocity form written by hand (also
+from a moving start), energy records and their decrease up to a tolerance that shrinks with h,
+seeded noise, input validation; timed runs, the potential's minimum on the sphere against brute
+force, the force against finite differences of V_mu, success counts against a hand loop."""
 
 import numpy as np
 import pytest
@@ -46,10 +49,11 @@ def test_quadratic_matches_the_closed_form_recursion():
     assert_allclose(run.net.a - a_star, e_k, atol=1e-9)
 
 
-def velocity_form(net, X, y, h, gamma, steps):
+def velocity_form(net, X, y, h, gamma, steps, va=None, vB=None):
     """Semi-implicit Euler for theta' = v, v' = -gamma v - m grad G, written independently."""
     a, B = net.a.copy(), net.B.copy()
-    va, vB = np.zeros_like(a), np.zeros_like(B)
+    va = np.zeros_like(a) if va is None else va
+    vB = np.zeros_like(B) if vB is None else vB
     for _ in range(steps):
         ga, gB = mf.model.gradients(net.replace(a=a, B=B), X, y)
         va = va - h * (gamma * va + net.m * ga)
@@ -107,13 +111,14 @@ def test_noise_is_reproducible_under_a_seed(problem):
     assert np.array_equal(r1.net.B, r2.net.B) and not np.array_equal(r1.net.B, r3.net.B)
 
 
-def test_equipartition_with_noise(problem):
+@pytest.mark.parametrize("seed", [0, 1])  # 0 is the chapter's run (exercise ex-ch7-energy)
+def test_equipartition_with_noise(problem, seed):
     """At equilibrium E|v_j|^2 = d_theta T (Ito's formula); d_theta = 3 here."""
     X, y, net = problem
     T = 1e-4
-    run = kinetic(net, X, y, 0.5, 4000, 0.5, temperature=T, rng=1, record_every=10)
+    run = kinetic(net, X, y, 0.5, 4000, 0.5, temperature=T, rng=seed, record_every=10)
     v2 = (run.extras["velocity_a"] ** 2 + (run.extras["velocity_B"] ** 2).sum(-1)).mean(axis=1)
-    # Measured 3.4e-4 against 3e-4: the scheme's O(h) bias plus sampling error of one run.
+    # Measured 3.4e-4 against 3e-4 (both seeds): the scheme's O(h) bias plus sampling error.
     assert 0.8 < v2[len(v2) // 2 :].mean() / (3 * T) < 1.3
 
 
@@ -133,3 +138,129 @@ def test_bad_input(problem, call, match):
     X, y, net = problem
     with pytest.raises(ValueError, match=match):
         call((net, X, y))
+
+
+def test_kinetic_from_a_moving_start_matches_the_velocity_form(problem):
+    X, y, net = problem
+    rng = np.random.default_rng(5)
+    va, vB = 1e-2 * rng.standard_normal(net.m), 1e-2 * rng.standard_normal((net.m, 2))
+    a, B, _, _ = velocity_form(net, X, y, 0.5, 0.3, 30, va, vB)
+    run = kinetic(net, X, y, 0.5, 30, 0.3, velocity=(va, vB), record_every=30)
+    # Same recursion, different rounding order (see the mapping test): 1e-9 relative.
+    assert_allclose(run.net.B, B, rtol=1e-9, atol=1e-12)
+    assert_allclose(run.net.a, a, rtol=1e-9, atol=1e-12)
+    assert_allclose(run.extras["velocity_B"][0], vB, rtol=1e-12)
+
+
+def test_energy_records_per_snapshot_and_per_step_agree(problem):
+    X, y, net = problem
+    run = kinetic(net, X, y, 0.5, 40, 0.3, record_every=7)
+    assert run.extras["energies"].shape == run.losses.shape
+    assert_allclose(run.extras["energy"], run.extras["energies"][run.snapshot_steps], rtol=0)
+    assert run.step == 0.5 and np.array_equal(run.times, 0.5 * run.snapshot_steps)
+    hb = heavy_ball(net, X, y, 0.25, 40, 0.85, record_every=7)
+    assert hb.step == 0.25
+
+
+def test_energy_rise_shrinks_with_h_at_low_friction(problem):
+    """With gamma = 0.02 the discrete energy rises at h = 0.5 and h = 0.25, less at the smaller h.
+
+    The rise is max_k (E_k - min_{i<=k} E_i) / E_0 over the time t = 100. One step's error is
+    O(h^2), so over a fixed time the rise is O(h): halving h must at least halve it (measured:
+    5.1e-2 -> 3.8e-3 -> 0 at h = 0.125).
+    """
+    X, y, net = problem
+
+    def rise(h):
+        E = kinetic(net, X, y, h, int(100 / h), 0.02).extras["energies"]
+        return (E - np.minimum.accumulate(E)).max() / E[0]
+
+    coarse, fine, finer = rise(0.5), rise(0.25), rise(0.125)
+    assert coarse > 1e-2 and fine > 0  # a real rise at both step sizes, not rounding
+    assert fine <= coarse / 2
+    assert finer <= 1e-12
+
+
+def test_timed_runs_are_the_untimed_runs(problem):
+    X, y, net = problem
+    run, seconds = mf.momentum.timed(heavy_ball, net, X, y, 4.0, 50, 0.8)
+    assert np.array_equal(run.losses, heavy_ball(net, X, y, 4.0, 50, 0.8).losses)
+    assert seconds.shape == run.losses.shape and np.all(np.diff(seconds) >= 0)
+    with pytest.raises(ValueError, match="callback"):
+        mf.momentum.timed(gd, net, X, y, 4.0, 5, callback=lambda *a: None)
+
+
+def test_setup_is_chapter_4s_task():
+    X, y, teacher, student = mf.momentum.setup(50, 3, 20, seed=4)
+    X2, y2, t2 = mf.data.teacher_student(50, 3, 5, 4)
+    s2 = mf.model.init_network(20, 3, 5, init="sphere", radius=0.05)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(teacher.B, t2.B)
+    assert np.array_equal(student.B, s2.B) and student.scale == "mean-field"
+
+
+def potential_brute_force(net, X, y, W):
+    """V_mu(w) = (1/n) sum_i (h(x_i) - y_i) a sigma(b . x_i) at the rows w = (a, b) of W."""
+    r = net.predict(X) - y
+    return (W[:, :1] * np.maximum(W[:, 1:] @ X.T, 0.0)) @ r / len(y)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_min_potential_against_brute_force_on_the_sphere(d):
+    X, y, _ = mf.data.teacher_student(80, d, 5, 6)
+    net = mf.model.init_network(30, d, 7, radius=0.3)
+    W = np.random.default_rng(8).standard_normal((200_000, d + 1))
+    W /= np.linalg.norm(W, axis=1, keepdims=True)
+    brute = potential_brute_force(net, X, y, W).min()
+    ours = mf.momentum.min_potential(net, X, y, n_directions=20_000, rng=0)
+    # Both sample the sphere; the formula samples only the directions of b (a is optimal), so it
+    # is the finer of the two: it must be at least as low, and both agree to 1 %.
+    assert ours <= brute + 1e-12
+    assert_allclose(ours, brute, rtol=1e-2)
+
+
+def test_min_potential_is_zero_at_the_teacher():
+    X, y, teacher = mf.data.teacher_student(60, 2, 5, 1)
+    assert mf.momentum.min_potential(teacher, X, y) == 0.0
+
+
+def test_force_is_the_gradient_of_the_potential(problem):
+    """stationarity()['force'] = max_j |grad V_mu(w_j)|; V_mu by central differences (mu fixed)."""
+    X, y, net = problem
+    net = mf.model.init_network(10, 2, 3, radius=0.5)
+    eps, W = 1e-6, net.W
+    grads = np.zeros_like(W)
+    for i in range(W.shape[1]):
+        E = np.zeros_like(W)
+        E[:, i] = eps
+        grads[:, i] = (
+            potential_brute_force(net, X, y, W + E) - potential_brute_force(net, X, y, W - E)
+        ) / (2 * eps)
+    expected = np.linalg.norm(grads, axis=1).max()
+    # Central differences of a piecewise-quadratic function: error ~ eps^2 away from kinks.
+    assert_allclose(mf.momentum.stationarity(net, X, y)["force"], expected, rtol=1e-6)
+
+
+def test_stationarity_kinetic_energy_is_the_energy_minus_the_risk(problem):
+    X, y, net = problem
+    run = kinetic(net, X, y, 0.5, 30, 0.3, record_every=30)
+    v = (run.extras["velocity_a"][-1], run.extras["velocity_B"][-1])
+    st = mf.momentum.stationarity(run.net, X, y, v)
+    assert_allclose(st["kinetic"], run.extras["energy"][-1] - run.losses[-1], rtol=1e-8)
+    with pytest.raises(ValueError, match=r"velocity\[1\]"):
+        mf.momentum.stationarity(run.net, X, y, (v[0], v[1][:, :1]))
+
+
+def test_success_count_against_a_hand_loop(problem):
+    X, y, _ = problem
+    counts = mf.momentum.success_count([6], X, y, seeds=range(3), steps=300)
+    ok = 0
+    for s in range(3):
+        run = heavy_ball(mf.model.init_network(6, 2, s, radius=0.05), X, y, 4.0, 300, 0.8)
+        ok += bool(run.losses.min() <= 1e-3 * run.losses[0])
+    assert counts == {6: ok}
+
+
+def test_bad_initial_velocity(problem):
+    X, y, net = problem
+    with pytest.raises(ValueError, match=r"velocity\[0\]"):
+        kinetic(net, X, y, 0.5, 3, 0.5, velocity=(np.zeros(3), np.zeros_like(net.B)))

@@ -33,3 +33,15 @@ def test_explorer_redraws(monkeypatch):
     alpha = box.children[0].children[0]
     alpha.value = 10.0
     assert len(shown) == 2 and "movement" in shown[-1].axes[1].get_title()
+
+
+def test_fixed_time_plot_prints_the_slopes():
+    keys = ("movement", "jacobian_a", "jacobian_B", "flips", "gap")
+    alphas = np.array([1.0, 10.0, 100.0])
+    sweep = {k: np.array([alphas**-1.0, 2 * alphas**-0.5]) for k in keys}
+    fig, ax = mf.plots.plot_fixed_time(alphas, sweep, bound=alphas**-1.0, fit_from=0)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 6 and "movement bound" in labels[-1]
+    # mean of alpha^-1 and 2 alpha^-0.5 is not a power law: slope strictly between -1 and -0.5
+    s = float(re.search(r"slope (-?[\d.]+)", labels[0]).group(1))
+    assert -1.0 < s < -0.5

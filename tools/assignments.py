@@ -26,36 +26,31 @@ SOURCES = sorted((ROOT / "chapters" / "assignments").glob("*.md"))
 BIN = Path(sys.executable).parent
 
 
+def build_one(source: Path, out: Path) -> Path:
+    """Convert one MyST source and run `otter assign` on it; return its output folder."""
+    name = source.stem
+    target = out / name
+    shutil.rmtree(target, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        notebook = Path(tmp) / f"{name}.ipynb"
+        jupytext = [str(BIN / "jupytext"), "--quiet", "--to", "ipynb", "-o", str(notebook)]
+        subprocess.run([*jupytext, str(source)], check=True)
+        subprocess.run(
+            [str(BIN / "otter"), "assign", str(notebook), str(target)],
+            check=True,
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+        )
+    return target
+
+
 def build(out: Path = ROOT / "_build" / "assignments") -> dict[str, Path]:
     """Run `otter assign` on every assignment; return {name: its output folder}."""
     out.mkdir(parents=True, exist_ok=True)
     built = {}
     for source in SOURCES:
-        name = source.stem
-        target = out / name
-        shutil.rmtree(target, ignore_errors=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            notebook = Path(tmp) / f"{name}.ipynb"
-            subprocess.run(
-                [
-                    str(BIN / "jupytext"),
-                    "--quiet",
-                    "--to",
-                    "ipynb",
-                    "-o",
-                    str(notebook),
-                    str(source),
-                ],
-                check=True,
-            )
-            subprocess.run(
-                [str(BIN / "otter"), "assign", str(notebook), str(target)],
-                check=True,
-                cwd=tmp,
-                stdout=subprocess.DEVNULL,
-            )
-        built[name] = target
-        print(f"{name}: student notebook {target / 'student' / (name + '.ipynb')}")
+        built[source.stem] = target = build_one(source, out)
+        print(f"{source.stem}: student notebook {target / 'student' / (source.stem + '.ipynb')}")
     return built
 
 
@@ -64,17 +59,24 @@ def autograder_zip(folder: Path) -> Path:
     return zip_path
 
 
+def run(zip_path: Path, notebook: Path) -> dict:
+    """Grade one notebook with `otter run`; return otter's results.json as a dict."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [str(BIN / "otter"), "run", "-a", str(zip_path), str(notebook), "-o", tmp],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"otter run failed on {notebook}:\n{proc.stderr[-3000:]}")
+        return json.loads((Path(tmp) / "results.json").read_text())
+
+
 def grade(zip_path: Path, notebook: Path) -> dict[str, tuple[float, float]]:
     """Grade one notebook with `otter run`; return {question: (score, max_score)}."""
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [str(BIN / "otter"), "run", "-a", str(zip_path), str(notebook), "-o", tmp],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        results = json.loads((Path(tmp) / "results.json").read_text())
-    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"]}
+    results = run(zip_path, notebook)
+    # The "Public Tests" summary entry has a status but no score.
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
 
 
 def main(argv: list[str]) -> int:

@@ -12,7 +12,7 @@ from .homogeneity import (
     plot_neuron_sum,
     plot_output_distribution,
 )
-from .lazy import animate_lazy_active, plot_alpha_sweep, plot_width_movement
+from .lazy import animate_lazy_active, plot_alpha_sweep, plot_fixed_time, plot_width_movement
 from .meanfield import (
     animate_particles,
     plot_distances,
@@ -48,6 +48,7 @@ __all__ = [
     "plot_alpha_sweep",
     "plot_width_movement",
     "animate_lazy_active",
+    "plot_fixed_time",
     "STYLE",
     "apply_style",
     "jshtml",

@@ -54,9 +54,13 @@ def plot_phase(runs: dict, h: float, *, neurons=range(6)):
 
 
 def animate_phase(run: Run, *, neurons=range(12), interval=80):
-    r"""Neurons moving in the phase plane :math:`(a_j, \dot a_j)` with fading tails; an animation."""
+    r"""Neurons moving in the phase plane :math:`(a_j, \dot a_j)` with trailing paths; an animation.
+
+    One frame per snapshot of ``run``, labelled with ``run.times`` (the time :math:`t = kh` for
+    a :func:`~mfnet_lite.train.kinetic` run). Show it with :func:`mfnet_lite.plots.jshtml`.
+    """
     a, v = run.a_history[:, list(neurons)], run.extras["velocity_a"][:, list(neurons)]
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+    fig, ax = plt.subplots(figsize=(4.8, 3.4))
     pad = 0.05 * (np.ptp(a) + 1e-12)
     ax.set(xlim=(a.min() - pad, a.max() + pad), ylim=(1.1 * v.min() - 1e-9, 1.1 * v.max() + 1e-9))
     ax.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
@@ -70,7 +74,7 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
         for j, tail in enumerate(tails):
             tail.set_data(a[start : i + 1, j], v[start : i + 1, j])
         heads.set_data(a[i], v[i])
-        label.set_text(f"snapshot {i + 1}/{len(a)}")
+        label.set_text(f"t = {run.times[i]:g}")
         return [*tails, heads, label]
 
     fig.tight_layout()

@@ -1,0 +1,175 @@
+r"""Chapter 7 helpers: the teacher–student set-up, wall-clock timing, and stationarity checks.
+
+The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
+:func:`mfnet_lite.train.kinetic`. This module holds what the chapter measures about them:
+
+- :func:`setup`: chapter 4's teacher–student task (teacher of :math:`m_0 = 5` neurons, a
+  mean-field student of small neurons spread over the sphere);
+- :func:`timed`: a run together with the wall-clock time at which each loss was known;
+- :func:`stationarity`: the three quantities that vanish at a global minimum of the energy
+  :math:`E = F(\mu) + \frac12\int|v|^2 d\rho` — kinetic energy, force on the particles, and the
+  most negative value of the potential :math:`V_\mu` on the unit sphere;
+- :func:`success_count`: how many seeds reach a small risk at a given width.
+
+The potential is :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i), y_i)\,\Phi(w)(x_i)` with
+:math:`\Phi(a, b)(x) = a\,\sigma(b\cdot x)`, so that :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`
+(chapter 3). It is written out here rather than taken from :mod:`mfnet_lite.meanfield`, so that
+chapter 7 stands on the core package alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from . import data
+from ._validation import check_array, check_int, check_rng, check_scalar
+from .model import Network, _check_data, init_network, value_and_gradients
+from .train import Run, heavy_ball
+
+__all__ = ["setup", "timed", "min_potential", "stationarity", "success_count"]
+
+
+def setup(
+    n: int = 100, d: int = 2, m: int = 100, *, m0: int = 5, seed: int = 0, radius: float = 0.05
+) -> tuple[np.ndarray, np.ndarray, Network, Network]:
+    """Chapter 4's teacher–student task: ``(X, y, teacher, student)``.
+
+    ``X, y, teacher = mf.data.teacher_student(n, d, m0, seed)`` and the student is
+    ``mf.model.init_network(m, d, seed + 1, init="sphere", radius=radius)`` (mean-field scaling):
+    neurons of norm ``radius`` with directions uniform on the sphere of :math:`\\mathbb{R}^{d+1}`.
+    """
+    seed = check_int(seed, "seed", low=0)
+    X, y, teacher = data.teacher_student(n, d, m0, seed)
+    student = init_network(m, d, seed + 1, init="sphere", radius=radius)
+    return X, y, teacher, student
+
+
+def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, np.ndarray]:
+    """Run ``method(net, X, y, *args, **kwargs)`` and time it.
+
+    ``method`` is :func:`~mfnet_lite.train.gd`, :func:`~mfnet_lite.train.heavy_ball` or
+    :func:`~mfnet_lite.train.kinetic`. Returns the run and ``seconds`` of shape
+    ``(steps_taken + 1,)``: the wall-clock time from the start of the call until ``run.losses[k]``
+    was known. The timing callback costs the same in every method, so runs timed this way can
+    be compared with each other.
+    """
+    if "callback" in kwargs:
+        raise ValueError("callback is used by timed() itself; call the method directly instead.")
+    stamps: list[float] = []
+    start = time.perf_counter()
+
+    def stamp(k, net, loss):
+        stamps.append(time.perf_counter() - start)
+
+    run = method(net, X, y, *args, callback=stamp, **kwargs)
+    return run, np.asarray(stamps)
+
+
+def _directions(d: int, n_directions: int, rng) -> np.ndarray:
+    """Unit vectors of R^d: an even grid of angles when d = 2, random directions otherwise."""
+    if d == 1:
+        return np.array([[1.0], [-1.0]])
+    if d == 2:
+        angle = np.linspace(-np.pi, np.pi, n_directions, endpoint=False)
+        return np.column_stack([np.cos(angle), np.sin(angle)])
+    U = check_rng(rng).standard_normal((n_directions, d))
+    return U / np.linalg.norm(U, axis=1, keepdims=True)
+
+
+def min_potential(
+    net: Network, X, y, *, n_directions: int = 3600, rng=None, loss: str = "square"
+) -> float:
+    r"""The smallest value of the potential :math:`V_\mu` on the unit sphere of :math:`\mathbb{R}^{d+1}`.
+
+    .. math::
+
+        \min_{a^2 + |b|^2 = 1} V_\mu(a, b) = -\frac12 \max_{|u| = 1} |g(u)|, \qquad
+        g(u) = \frac1n \sum_i \ell'(h_\mu(x_i), y_i)\, \sigma(u \cdot x_i),
+
+    because :math:`V_\mu(a, b) = a\,|b|\,g(b/|b|)` and :math:`a|b| \le \frac12` on the sphere.
+    The maximum is taken over ``n_directions`` directions :math:`u \in \mathbb{S}^{d-1}` (an even
+    grid of angles when :math:`d = 2`, random ones drawn from ``rng`` otherwise).
+
+    It is :math:`\le 0` always, and :math:`0` exactly when :math:`V_\mu \ge 0` everywhere: by
+    convexity of :math:`F`, that is the certificate that :math:`\mu` minimises :math:`F` globally
+    (chapter 4). A stationary point with a negative value is a saddle the theorem rules out.
+    """
+    X, y = _check_data(net, X, y, loss, "mean")
+    n_directions = check_int(n_directions, "n_directions", low=1)
+    h = net.predict(X)
+    slope = h - y if loss == "square" else -y / (1.0 + np.exp(y * h))
+    g = np.maximum(_directions(net.d, n_directions, rng) @ X.T, 0.0) @ slope / X.shape[0]
+    return -0.5 * float(np.abs(g).max())
+
+
+def stationarity(
+    net: Network, X, y, velocity=None, *, n_directions: int = 3600, rng=None
+) -> dict[str, float]:
+    r"""How far ``(net, velocity)`` is from a global minimum of the energy (square loss).
+
+    Returns a dict with
+
+    - ``"kinetic"``: :math:`\frac1{2m}\sum_j |v_j|^2` (0 at rest; ``velocity=None`` means rest);
+    - ``"force"``: :math:`\max_j |\nabla V_\mu(\theta_j)| = m \max_j |\nabla_{\theta_j} G|`
+      (0 when every particle sits at a critical point of the potential);
+    - ``"min_potential"``: :func:`min_potential` (0 when :math:`V_\mu \ge 0`: a global minimum).
+
+    A stationary point of the kinetic dynamics has the first two equal to 0; it is a *global*
+    minimum only if the third is 0 as well.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    velocity : tuple of arrays of shapes (m,) and (m, d), optional
+        The velocities ``(v_a, v_B)``, e.g. ``run.extras["velocity_a"][i]``,
+        ``run.extras["velocity_B"][i]``.
+    n_directions, rng
+        As in :func:`min_potential`.
+    """
+    _, grad_a, grad_B = value_and_gradients(net, X, y)
+    force = net.m * np.sqrt(grad_a**2 + np.einsum("jk,jk->j", grad_B, grad_B))
+    kinetic = 0.0
+    if velocity is not None:
+        v_a = check_array(velocity[0], "velocity[0]", shape=(net.m,))
+        v_B = check_array(velocity[1], "velocity[1]", shape=(net.m, net.d))
+        kinetic = float(np.sum(v_a**2) + np.sum(v_B**2)) / (2 * net.m)
+    return {
+        "kinetic": kinetic,
+        "force": float(force.max()),
+        "min_potential": min_potential(net, X, y, n_directions=n_directions, rng=rng),
+    }
+
+
+def success_count(
+    ms: Sequence[int],
+    X,
+    y,
+    *,
+    seeds: Sequence[int] = range(100, 110),
+    step: float = 4.0,
+    momentum: float = 0.8,
+    steps: int = 1500,
+    rtol: float = 1e-3,
+    radius: float = 0.05,
+) -> dict[int, int]:
+    """For each width ``m``: how many seeds bring heavy ball below ``rtol`` times the first risk.
+
+    The student of seed ``s`` is ``mf.model.init_network(m, d, s, init="sphere", radius=radius)``;
+    each run is ``mf.train.heavy_ball(student, X, y, step, steps, momentum, rtol=rtol)``.
+    """
+    rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
+    X = check_array(X, "X", ndim=2)
+    counts = {}
+    for m in ms:
+        ok = 0
+        for s in seeds:
+            net = init_network(check_int(m, "m", low=1), X.shape[1], s, radius=radius)
+            run = heavy_ball(net, X, y, step, steps, momentum, rtol=rtol)
+            ok += bool(run.losses[-1] <= rtol * run.losses[0])
+        counts[int(m)] = ok
+    return counts
