@@ -5,10 +5,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from ..data import sphere, teacher_student
 from ..lazy import Linearization, lazy_gd, linearized_gd, relative_movement, symmetric_init
+from ._render import show
 
 __all__ = ["lazy_explorer"]
 
@@ -23,6 +23,7 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
     width = widgets.SelectionSlider(options=[20, 50, 100, 200], value=100, description="m")
     out = widgets.Output()
     fig, (ax_l, ax_n) = plt.subplots(1, 2, figsize=(9, 3.6))
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
     plt.close(fig)
 
     def update(*_):
@@ -46,10 +47,7 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
             f" test {test:.3f}",
             fontsize="small",
         )
-        fig.tight_layout()
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     alpha.observe(update, "value")
     width.observe(update, "value")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
 
 from ..meanfield import experiment
 from ..plots.meanfield import plot_particles, plot_relative_losses
+from ._render import show
 
 __all__ = ["global_convergence_explorer"]
 
@@ -47,9 +47,7 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
         ax2.set_title(f"{ex.run.steps_taken} steps, loss ratio {ex.relative_loss:.2e}")
         fig.tight_layout()
         plt.close(fig)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     for w in (m, m0, step, radius, seed):
         w.observe(update, "value")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from ..model import Network, loss
 from ..plots.measures import _circle_inputs, plot_matching
 from ..transport import TransportError, mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
+from ._render import show
 
 __all__ = ["mixture_explorer", "distance_explorer"]
 
@@ -36,9 +36,7 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
         l1.set_ydata(mix.predict(C))
         l2.set_ydata(seg.predict(C))
         text.set_text(f"F = {loss(mix, X, y):.4f}   G = {loss(seg, X, y):.4f}")
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     t.observe(update, "value")
     update()
@@ -71,9 +69,7 @@ def distance_explorer(P, Q, *, seed: int = 0):
             family="monospace",
         )
         plt.close(fig)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     shift.observe(update, "value")
     update()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from ..data import teacher_student
 from ..model import init_network
 from ..train import kinetic
+from ._render import show
 
 __all__ = ["momentum_explorer"]
 
@@ -27,6 +27,7 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
     temperature = widgets.FloatLogSlider(value=1e-9, base=10, min=-9, max=-4, description="T")
     out = widgets.Output()
     fig, (ax_e, ax_p) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.28)
     plt.close(fig)
 
     def update(*_):
@@ -47,10 +48,7 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
             ax_p.plot(run.a_history[:, j], run.extras["velocity_a"][:, j], lw=1)
         ax_p.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
         ax_p.set_title(f"γh = {friction.value * step:.2f}, β = {1 - friction.value * step:.2f}")
-        fig.tight_layout()
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     for control in (friction, h, temperature):
         control.observe(update, "value")

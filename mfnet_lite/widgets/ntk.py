@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from ..data import ntk_synthetic
 from ..kernels import h_infinity, lambda_min
 from ..ntk import init_du, lambda_max, rate_bound, train_first_layer
+from ._render import show
 
 __all__ = ["ntk_explorer"]
 
@@ -64,9 +64,7 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
         ax2.set_ylim(0, max(0.02, 1.1 * run.pattern_change.max()))
         status = "diverged" if run.diverged else f"final ratio {run.losses[-1] / run.losses[0]:.1e}"
         text.set_text(f"η = {step:.2f}, λ0 = {lam0:.2f}; {status}")
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        show(fig, out)
 
     width.observe(update, "value")
     frac.observe(update, "value")
