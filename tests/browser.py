@@ -133,6 +133,8 @@ async () => {
     const box = s.parentElement.querySelector('.jupyter-widgets, .widget-box, .lm-Widget');
     return !box || box.getBoundingClientRect().height < 5;
   }).length;
+  out.explorerOutputs = new Set(views.map(s => s.closest('.cell_output') || s.parentElement)).size;
+  out.widgetNotes = document.querySelectorAll('.offline-widget-note').length;
   out.animations = document.querySelectorAll('.animation').length;
   return out;
 }
@@ -278,6 +280,11 @@ class Checker:
             problems.append(
                 f"{r['blankWidgets']} of {r['widgetViews']} widget views did not render "
                 "(saved widget state missing?)"
+            )
+        if r["widgetNotes"] != r["explorerOutputs"]:
+            problems.append(
+                f"{r['explorerOutputs']} explorers but {r['widgetNotes']} no-kernel notes "
+                "(_static/offline-widgets.js)"
             )
         for i in range(r["animations"]):
             a = page.evaluate(_ANIMATE, i)
