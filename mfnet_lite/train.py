@@ -251,33 +251,29 @@ def gd(
     DivergenceError
         When the loss becomes non-finite or too large; the message names the step.
     """
-    X, y = _check_data(net, X, y, loss, reduction)
-    step, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
-        net, step, steps, record_every, time_scaling, trainable, max_loss_ratio
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    return _run(
+        net,
+        X,
+        y,
+        step,
+        0.0,
+        steps,
+        0.0,
+        None,
+        "gd",
+        unit=step,
+        records=False,
+        loss=loss,
+        reduction=reduction,
+        trainable=trainable,
+        time_scaling=time_scaling,
+        record_every=record_every,
+        callback=callback,
+        rtol=rtol,
+        max_loss_ratio=max_loss_ratio,
+        progress=progress,
     )
-    if rtol is not None:
-        rtol = check_scalar(rtol, "rtol", low=0.0)
-    a, B = net.a.copy(), net.B.copy()
-    eta = step * (net.m if time_scaling == "mean-field" else 1.0)
-    rec = _Recorder(steps, record_every, step, max_loss_ratio, progress, "gd")
-    need_a, need_B = trainable != "B", trainable != "a"
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(steps + 1):
-            value, grad_a, grad_B = _value_and_grad(
-                a, B, net.factor, X, y, loss, reduction, need_a and k < steps, need_B and k < steps
-            )
-            rec.loss(k, value)
-            last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
-            stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
-            if rec.wants_snapshot(k) or last or stop:
-                rec.snapshot(k, a, B)
-            if last or stop:
-                break
-            if need_a:
-                a -= eta * grad_a
-            if need_B:
-                B -= eta * grad_B
-    return rec.result(net.replace(a=a, B=B), time_scaling)
 
 
 def polyak_from_kinetic(h: float, friction: float) -> tuple[float, float]:
@@ -303,15 +299,17 @@ def kinetic_from_polyak(step: float, momentum: float) -> tuple[float, float]:
     return h, (1.0 - momentum) / h
 
 
-def _momentum_run(
-    net, X, y, eta, beta, steps, noise, rng, desc, *, unit, velocity=None, **options
+def _run(
+    net, X, y, eta, beta, steps, noise, rng, desc, *, unit, velocity=None, records=True, **options
 ) -> Run:
-    """Displacement form shared by :func:`heavy_ball` and :func:`kinetic`.
+    """The training loop of :func:`gd`, :func:`heavy_ball` and :func:`kinetic` (displacement form).
 
     ``d_{k+1} = beta d_k - eta s grad G(theta_k) + noise_k``, ``theta_{k+1} = theta_k + d_{k+1}``;
     the velocity is ``v_k = d_k / sqrt(eta)`` and the energy ``G + |v|^2 / (2 s)``. ``unit`` is
     stored as ``Run.step`` (so ``Run.times`` is ``k * unit``); ``velocity = (v_a, v_B)`` starts
-    the run in motion, ``d_0 = sqrt(eta) v`` (``None``: at rest, ``W_{-1} = W_0``).
+    the run in motion, ``d_0 = sqrt(eta) v`` (``None``: at rest, ``W_{-1} = W_0``). With
+    ``beta = 0`` and no noise this is gradient descent; ``records=False`` (``gd``) skips the
+    velocities and energies.
     """
     loss_name, reduction = options.pop("loss"), options.pop("reduction")
     trainable, callback, rtol = (
@@ -320,6 +318,8 @@ def _momentum_run(
         options.pop("rtol"),
     )
     X, y = _check_data(net, X, y, loss_name, reduction)
+    if rtol is not None:
+        rtol = check_scalar(rtol, "rtol", low=0.0)
     _, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
         net,
         eta,
@@ -353,12 +353,16 @@ def _momentum_run(
                 need_B and k < steps,
             )
             rec.loss(k, value)
-            energy = value + float(np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
-            energies.append(energy)
+            if records:
+                energy = value + float(np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
+                energies.append(energy)
             last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
             stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
             if rec.wants_snapshot(k) or last or stop:
-                rec.snapshot(k, a, B, velocity_a=da / h, velocity_B=dB / h, energy=energy)
+                extras = (
+                    dict(velocity_a=da / h, velocity_B=dB / h, energy=energy) if records else {}
+                )
+                rec.snapshot(k, a, B, **extras)
             if last or stop:
                 break
             if need_a:
@@ -372,7 +376,8 @@ def _momentum_run(
                     dB += noise * rng.standard_normal(dB.shape)
                 B += dB
     run = rec.result(net.replace(a=a, B=B), time_scaling)
-    run.extras["energies"] = np.asarray(energies)
+    if records:
+        run.extras["energies"] = np.asarray(energies)
     return run
 
 
@@ -438,7 +443,7 @@ def heavy_ball(
     """
     step = check_scalar(step, "step", low=0.0, include_low=False)
     momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
-    return _momentum_run(
+    return _run(
         net,
         X,
         y,
@@ -529,7 +534,7 @@ def kinetic(
     eta, beta = polyak_from_kinetic(h, friction)
     temperature = check_scalar(temperature, "temperature", low=0.0)
     noise = h * np.sqrt(2 * friction * temperature * h)
-    return _momentum_run(
+    return _run(
         net,
         X,
         y,
