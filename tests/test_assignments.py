@@ -5,11 +5,11 @@ notebook scores zero; a notebook with one of the classic mistakes (W2² for W2, 
 loses the question it affects, and only that one; the student notebooks hold neither solution
 code nor hidden tests.
 
-The twelve gradings run in one fixture, two at a time (each starts a kernel: ~10 s alone)."""
+The eighteen gradings run in one fixture, one after the other (each starts a kernel, ~5 s):
+kernels started side by side made the TCP start-up failure of tools/assignments.py likelier."""
 
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -95,9 +95,7 @@ def with_mistake(folder: Path, edits, out: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("assignments")
-    with ThreadPoolExecutor(2) as pool:
-        folders = pool.map(lambda source: assignments.build_one(source, out), assignments.SOURCES)
-        return dict(zip(NAMES, folders, strict=True))
+    return {source.stem: assignments.build_one(source, out) for source in assignments.SOURCES}
 
 
 @pytest.fixture(scope="module")
@@ -108,12 +106,10 @@ def graded(built, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mistakes")
     for i, (key, (name, edits, _, _)) in enumerate(MISTAKES.items()):
         jobs[("mistake", key)] = (name, with_mistake(built[name], edits, tmp / str(i)))
-    with ThreadPoolExecutor(2) as pool:
-        results = pool.map(
-            lambda job: assignments.run(assignments.autograder_zip(built[job[0]]), job[1]),
-            jobs.values(),
-        )
-        return dict(zip(jobs, results, strict=True))
+    return {
+        key: assignments.run(assignments.autograder_zip(built[name]), notebook)
+        for key, (name, notebook) in jobs.items()
+    }
 
 
 def scores(results: dict) -> dict:
@@ -186,3 +182,38 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(built, name):
     prompts = [c for c in code if c.startswith("def ")]
     assert len(prompts) == len(POINTS[name])
     assert all(p.splitlines()[1:] == ["    ..."] for p in prompts), prompts
+
+
+def _fake_otter(tmp_path, monkeypatch, failures: int, message: str) -> Path:
+    """An `otter` that fails `failures` times with `message` on stderr, then succeeds."""
+    count = tmp_path / "calls"
+    script = tmp_path / "otter"
+    script.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo x >> "{count}"\n'
+        f'if [ "$(wc -l < "{count}")" -le {failures} ]; then echo "{message}" >&2; exit 1; fi\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(assignments, "BIN", tmp_path)
+    return count
+
+
+@pytest.mark.parametrize("message", assignments.KERNEL_START_FAILURES)
+def test_a_kernel_that_failed_to_start_is_started_once_more(tmp_path, monkeypatch, message):
+    calls = _fake_otter(tmp_path, monkeypatch, failures=1, message=f"RuntimeError: {message} 60")
+    assert assignments.otter(["run"]).returncode == 0
+    assert len(calls.read_text().splitlines()) == 2
+
+
+def test_only_once_more(tmp_path, monkeypatch):
+    calls = _fake_otter(tmp_path, monkeypatch, failures=5, message="Kernel didn't respond in 60")
+    with pytest.raises(RuntimeError, match="Kernel didn't respond"):
+        assignments.otter(["run"])
+    assert len(calls.read_text().splitlines()) == 2
+
+
+def test_a_grading_error_is_not_retried(tmp_path, monkeypatch):
+    calls = _fake_otter(tmp_path, monkeypatch, failures=1, message="NameError: name 'w2'")
+    with pytest.raises(RuntimeError, match="NameError"):
+        assignments.otter(["run"])
+    assert len(calls.read_text().splitlines()) == 1

@@ -25,6 +25,26 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "chapters" / "assignments").glob("*.md"))
 BIN = Path(sys.executable).parent
 
+# A kernel that never answers its first request is a start-up failure of jupyter_client's TCP
+# transport, not a grading result: the client may connect to a port before the kernel has
+# bound it, and on a loaded machine a reconnect occasionally lands on its own source port (a
+# TCP self-connection), so the handshake waits forever. otter gives no way to choose the IPC
+# transport, so a grading or an assignment build whose kernel failed to start is run once more.
+KERNEL_START_FAILURES = ("Kernel didn't respond in", "Kernel died before replying")
+
+
+def otter(args: list[str], cwd: str | Path | None = None) -> subprocess.CompletedProcess:
+    """Run the otter command line; once more if its kernel failed to start (see above)."""
+    for attempt in (1, 2):
+        proc = subprocess.run([str(BIN / "otter"), *args], cwd=cwd, capture_output=True, text=True)
+        failed_to_start = any(msg in proc.stderr for msg in KERNEL_START_FAILURES)
+        if proc.returncode == 0 or not failed_to_start or attempt == 2:
+            break
+        print(f"otter {args[0]}: the kernel did not start; trying once more", file=sys.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"otter {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return proc
+
 
 def build_one(source: Path, out: Path) -> Path:
     """Convert one MyST source and run `otter assign` on it; return its output folder."""
@@ -35,12 +55,7 @@ def build_one(source: Path, out: Path) -> Path:
         notebook = Path(tmp) / f"{name}.ipynb"
         jupytext = [str(BIN / "jupytext"), "--quiet", "--to", "ipynb", "-o", str(notebook)]
         subprocess.run([*jupytext, str(source)], check=True)
-        subprocess.run(
-            [str(BIN / "otter"), "assign", str(notebook), str(target)],
-            check=True,
-            cwd=tmp,
-            stdout=subprocess.DEVNULL,
-        )
+        otter(["assign", str(notebook), str(target)], cwd=tmp)
     return target
 
 
@@ -62,13 +77,7 @@ def autograder_zip(folder: Path) -> Path:
 def run(zip_path: Path, notebook: Path) -> dict:
     """Grade one notebook with `otter run`; return otter's results.json as a dict."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run(
-            [str(BIN / "otter"), "run", "-a", str(zip_path), str(notebook), "-o", tmp],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"otter run failed on {notebook}:\n{proc.stderr[-3000:]}")
+        otter(["run", "-a", str(zip_path), str(notebook), "-o", tmp])
         return json.loads((Path(tmp) / "results.json").read_text())
 
 
