@@ -36,15 +36,13 @@ def test_animation_has_one_frame_per_width():
 
 
 def test_explorer_redraws_the_histogram_of_the_chosen_settings(monkeypatch):
-    from mfnet_lite.widgets import homogeneity
+    from mfnet_lite.widgets import _render, homogeneity
 
     shown, figures = [], []
-    subplots = homogeneity.plt.subplots
-    monkeypatch.setattr(homogeneity, "display", shown.append)
+    figure = homogeneity.figure
+    monkeypatch.setattr(_render, "display", shown.append)
     monkeypatch.setattr(
-        homogeneity.plt,
-        "subplots",
-        lambda *a, **k: figures.append(subplots(*a, **k)) or figures[-1],
+        homogeneity, "figure", lambda *a, **k: figures.append(figure(*a, **k)) or figures[-1]
     )
     box = mf.widgets.output_scaling_explorer(n_networks=300, seed=3)
     width, scale = box.children[0].children

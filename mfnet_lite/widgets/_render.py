@@ -1,8 +1,14 @@
-"""Showing an explorer's figure: rendered once, as a PNG, into the explorer's Output widget.
+"""An explorer's figure: made once, redrawn into its Output widget as a PNG on every change.
 
-Handing the Figure to ``display`` makes the inline backend render it twice (a first pass to find
-the tight bounding box); one ``savefig`` at a fixed size and a modest dpi is about three times
-cheaper, which is most of an explorer's redraw time (``benchmarks/widgets.py``).
+Two things make a redraw cheap (``benchmarks/widgets.py`` times them):
+
+* The figure is a plain :class:`~matplotlib.figure.Figure` on its own Agg canvas, never
+  registered with pyplot. A pyplot figure that is closed (so that the inline backend does not
+  show it a second time) loses its canvas, and each ``savefig`` then builds a new canvas and
+  renderer, which throws away matplotlib's caches of parsed mathtext and text sizes: the log
+  axes' tick labels were parsed afresh on every change, a third of a redraw.
+* ``show`` renders once, at the figure's own size and dpi. Handing the figure to ``display``
+  makes the inline backend draw it twice (a first pass finds the tight bounding box).
 """
 
 from __future__ import annotations
@@ -10,8 +16,24 @@ from __future__ import annotations
 import io
 
 from IPython.display import Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 DPI = 80
+
+
+def figure(figsize: tuple[float, float], ncols: int = 1, **subplots_adjust):
+    """A figure with ``ncols`` axes in a row on an Agg canvas; returns ``(fig, axes)``.
+
+    Keyword arguments go to :meth:`~matplotlib.figure.Figure.subplots_adjust`: margins are
+    fixed once, as a layout engine would recompute them at every redraw.
+    """
+    fig = Figure(figsize=figsize, dpi=DPI)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols)
+    if subplots_adjust:
+        fig.subplots_adjust(**subplots_adjust)
+    return fig, axes
 
 
 def show(fig, out) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Image, display
 
 from ..model import sample_outputs
+from ._render import figure, show
 
 __all__ = ["output_scaling_explorer"]
 
@@ -17,9 +14,8 @@ __all__ = ["output_scaling_explorer"]
 def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
     """Sliders for the width m and the scaling; the histogram of h(x) over random networks.
 
-    The histogram is one ``stairs`` artist updated in place, and the figure is rendered once
-    to PNG at its own size (the inline backend's ``bbox_inches="tight"`` would draw it twice):
-    ``benchmarks/widgets.py`` times a change.
+    The histogram is one ``stairs`` artist updated in place (``benchmarks/widgets.py`` times a
+    change).
     """
     x = np.array([1.0, 0.0])
     edges = np.linspace(-2.5, 2.5, 61)
@@ -30,8 +26,7 @@ def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
         options=[("1/m (mean field)", "mean-field"), ("1/√m (NTK)", "ntk")], description="scale"
     )
     out = widgets.Output()
-    fig, ax = plt.subplots(figsize=(5.5, 3.2), layout="tight")
-    plt.close(fig)  # shown through `out`, not by the inline backend at the end of the cell
+    fig, ax = figure((5.5, 3.2), left=0.12, right=0.97, bottom=0.16, top=0.96)
     bars = ax.stairs(np.zeros(len(edges) - 1), edges, fill=True, alpha=0.8)
     grid = np.linspace(-2.5, 2.5, 200)
     ax.plot(grid, np.exp(-(grid**2)) / np.sqrt(np.pi), "k--", lw=1, label="N(0, 1/2)")
@@ -45,11 +40,7 @@ def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
         bars.set_data(values=density)
         ax.set_ylim(0, max(0.8, 1.05 * density.max()))
         text.set_text(f"std over networks: {values.std():.3f}")
-        png = io.BytesIO()
-        fig.savefig(png, format="png")
-        with out:
-            out.clear_output(wait=True)
-            display(Image(png.getvalue()))
+        show(fig, out)
 
     width.observe(update, "value")
     scale.observe(update, "value")

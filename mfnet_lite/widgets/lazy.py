@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..data import sphere, teacher_student
 from ..lazy import Linearization, lazy_gd, linearized_gd, relative_movement, symmetric_init
-from ._render import show
+from ._render import figure, show
 
 __all__ = ["lazy_explorer"]
 
@@ -22,9 +21,18 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
     alpha = widgets.FloatLogSlider(value=1.0, base=10, min=-0.5, max=2, description="α")
     width = widgets.SelectionSlider(options=[20, 50, 100, 200], value=100, description="m")
     out = widgets.Output()
-    fig, (ax_l, ax_n) = plt.subplots(1, 2, figsize=(9, 3.6))
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
-    plt.close(fig)
+    fig, (ax_l, ax_n) = figure(
+        (9, 3.6), 2, left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28
+    )
+
+    # Artists made once and updated in place: the axes are never cleared.
+    (risk,) = ax_l.semilogy([], [], label="network")
+    (risk_lin,) = ax_l.semilogy([], [], "--", label="linearised")
+    ax_l.set(xlabel="step", ylabel="relative training risk", xlim=(0, steps), ylim=(1e-5, 1.5))
+    ax_l.legend(fontsize="small")
+    (start,) = ax_n.plot([], [], "x", ms=3, color="0.6", label="start")
+    (end,) = ax_n.plot([], [], "o", ms=3, color="C0", label="end")
+    ax_n.set(aspect="equal", xlabel=r"$|a_j|b_{j,1}$", ylabel=r"$|a_j|b_{j,2}$")
 
     def update(*_):
         net0 = symmetric_init(width.value, d, seed + 2, alpha=alpha.value)
@@ -32,16 +40,13 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
         lin = linearized_gd(net0, X, y, 2.0, steps)
         gap = np.linalg.norm(run.net.predict(X_test) - Linearization(net0).predict(X_test, lin.net))
         test = np.mean((run.net.predict(X_test) - y_test) ** 2) / np.mean(y_test**2)
-        ax_l.clear()
-        ax_n.clear()
-        ax_l.semilogy(run.losses / run.losses[0], label="network")
-        ax_l.semilogy(lin.losses / lin.losses[0], "--", label="linearised")
-        ax_l.set(xlabel="step", ylabel="relative training risk", ylim=(1e-5, 1.5))
-        ax_l.legend(fontsize="small")
-        for i, style in ((0, "x"), (-1, "o")):
+        risk.set_data(np.arange(len(run.losses)), run.losses / run.losses[0])
+        risk_lin.set_data(np.arange(len(lin.losses)), lin.losses / lin.losses[0])
+        for line, i in ((start, 0), (end, -1)):
             p = np.abs(run.a_history[i])[:, None] * run.B_history[i]
-            ax_n.plot(p[:, 0], p[:, 1], style, ms=3, color="0.6" if i == 0 else "C0")
-        ax_n.set(aspect="equal", xlabel=r"$|a_j|b_{j,1}$", ylabel=r"$|a_j|b_{j,2}$")
+            line.set_data(p[:, 0], p[:, 1])
+        ax_n.relim()
+        ax_n.autoscale_view()
         ax_n.set_title(
             f"movement {relative_movement(run):.3f}, gap {gap / np.linalg.norm(y_test):.3f},"
             f" test {test:.3f}",

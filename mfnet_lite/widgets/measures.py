@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..model import Network, loss
 from ..plots.measures import _circle_inputs, plot_matching
 from ..transport import TransportError, mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
-from ._render import show
+from ._render import figure, show
 
 __all__ = ["mixture_explorer", "distance_explorer"]
 
@@ -19,8 +18,7 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
     theta, C = _circle_inputs()
     t = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t")
     out = widgets.Output()
-    fig, ax = plt.subplots(figsize=(5.5, 3.2))
-    plt.close(fig)
+    fig, ax = figure((5.5, 3.2), left=0.12, right=0.97, bottom=0.16, top=0.96)
     (l1,) = ax.plot(theta, net0.predict(C), lw=2, label="mixture of measures")
     (l2,) = ax.plot(theta, net0.predict(C), "--", lw=2, label="segment of parameters")
     top = max(np.abs(net0.predict(C)).max(), np.abs(net1.predict(C)).max())
@@ -51,6 +49,7 @@ def distance_explorer(P, Q, *, seed: int = 0):
     P, Q = np.asarray(P, float), np.asarray(Q, float)
     shift = widgets.FloatSlider(value=1.0, min=-3.0, max=3.0, step=0.25, description="shift")
     out = widgets.Output()
+    fig, ax = figure((4.6, 4.0), left=0.1, right=0.97, bottom=0.08, top=0.97)
 
     def update(*_):
         Qs = Q + [shift.value, 0.0]
@@ -58,7 +57,8 @@ def distance_explorer(P, Q, *, seed: int = 0):
             sinkhorn = f"{sinkhorn_w2(P, Qs):.3f}"
         except TransportError:  # far-apart small clouds: Sinkhorn crawls, say so on screen
             sinkhorn = "no convergence"
-        fig, ax = plot_matching(P, Qs, optimal_plan(P, Qs))
+        ax.clear()  # the matching's segments change in number: drawn afresh
+        plot_matching(P, Qs, optimal_plan(P, Qs), ax=ax)
         ax.set(xlim=(-4, 6), ylim=(-3.5, 3.5))
         ax.text(
             0.02,
@@ -68,7 +68,6 @@ def distance_explorer(P, Q, *, seed: int = 0):
             transform=ax.transAxes,
             family="monospace",
         )
-        plt.close(fig)
         show(fig, out)
 
     shift.observe(update, "value")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..data import teacher_student
 from ..model import init_network
 from ..train import kinetic
-from ._render import show
+from ._render import figure, show
 
 __all__ = ["momentum_explorer"]
 
@@ -26,9 +25,17 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
     h = widgets.FloatSlider(value=0.5, min=0.1, max=1.5, step=0.1, description="h")
     temperature = widgets.FloatLogSlider(value=1e-9, base=10, min=-9, max=-4, description="T")
     out = widgets.Output()
-    fig, (ax_e, ax_p) = plt.subplots(1, 2, figsize=(9, 3.4))
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.28)
-    plt.close(fig)
+    fig, (ax_e, ax_p) = figure(
+        (9, 3.4), 2, left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.28
+    )
+
+    # Artists made once and updated in place: the axes are never cleared.
+    (energy,) = ax_e.semilogy([], [], label="energy E")
+    (risk,) = ax_e.semilogy([], [], "--", label="risk G")
+    ax_e.set(xlabel="time", xlim=(0, time), ylim=(1e-6, 0.05))
+    ax_e.legend(fontsize="small")
+    paths = [ax_p.plot([], [], lw=1)[0] for _ in range(6)]
+    ax_p.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
 
     def update(*_):
         step = min(h.value, 1.0 / friction.value)
@@ -37,16 +44,13 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
         run = kinetic(
             net, X, y, step, steps, friction.value, temperature=temp, rng=seed, record_every=2
         )
-        ax_e.clear()
-        ax_p.clear()
         t = np.arange(len(run.losses)) * step
-        ax_e.semilogy(t, run.extras["energies"], label="energy E")
-        ax_e.semilogy(t, run.losses, "--", label="risk G")
-        ax_e.set(xlabel="time", ylim=(1e-6, 0.05))
-        ax_e.legend(fontsize="small")
-        for j in range(6):
-            ax_p.plot(run.a_history[:, j], run.extras["velocity_a"][:, j], lw=1)
-        ax_p.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
+        energy.set_data(t, run.extras["energies"])
+        risk.set_data(t, run.losses)
+        for j, path in enumerate(paths):
+            path.set_data(run.a_history[:, j], run.extras["velocity_a"][:, j])
+        ax_p.relim()
+        ax_p.autoscale_view()
         ax_p.set_title(f"γh = {friction.value * step:.2f}, β = {1 - friction.value * step:.2f}")
         show(fig, out)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..data import ntk_synthetic
 from ..kernels import h_infinity, lambda_min
 from ..ntk import init_du, lambda_max, rate_bound, train_first_layer
-from ._render import show
+from ._render import figure, show
 
 __all__ = ["ntk_explorer"]
 
@@ -34,8 +33,7 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
         value=0.5, min=0.05, max=2.0, step=0.05, description="η · λmax/2", readout_format=".2f"
     )
     out = widgets.Output()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.3))
-    plt.close(fig)  # shown through `out`, not by the inline backend
+    fig, (ax1, ax2) = figure((9, 3.3), 2)
     k = np.arange(steps + 1)
     (loss_line,) = ax1.semilogy(k, np.ones_like(k, float), "C0", label="network")
     (bound_line,) = ax1.semilogy(k, np.ones_like(k, float), "r--", label=r"$(1-\eta\lambda_0/2)^k$")
