@@ -5,7 +5,7 @@ notebook scores zero; a notebook with one of the classic mistakes (W2² for W2, 
 loses the question it affects, and only that one; the student notebooks hold neither solution
 code nor hidden tests.
 
-The eighteen gradings run in one fixture, one after the other (each starts a kernel, ~5 s):
+The thirteen gradings run in one fixture, one after the other (each starts a kernel, ~5 s):
 kernels started side by side made the TCP start-up failure of tools/assignments.py likelier."""
 
 import json
