@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
+from matplotlib.collections import LineCollection
 
 from ..model import Network
 from ..train import Run
@@ -21,6 +22,7 @@ __all__ = [
     "plot_distances",
     "plot_line_masses",
     "animate_particles",
+    "ParticlePanel",
 ]
 
 POSITIVE, NEGATIVE = "tab:red", "tab:blue"
@@ -39,20 +41,66 @@ def _check_2d(run: Run, teacher: Network):
         )
 
 
-def _draw_teacher(ax, teacher: Network, reach: float):
-    for a_k, b_k in zip(teacher.a, teacher.B, strict=True):
-        u = b_k / np.linalg.norm(b_k)
-        ax.plot(*np.c_[-reach * u, reach * u], color="0.6", lw=0.7, ls=":", zorder=0)
-        p = abs(a_k) * b_k
-        ax.plot(*p, marker="*", ms=16, mec="k", mfc=POSITIVE if a_k > 0 else NEGATIVE, zorder=5)
-    ax.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
-    ax.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
-
-
 def _reach(run: Run, teacher: Network) -> float:
     pts = _positions(run.a_history, run.B_history)
     r = max(np.abs(pts).max(), np.abs(_positions(teacher.a, teacher.B)).max())
     return 1.1 * r
+
+
+def _colors(a) -> np.ndarray:
+    return np.where(a > 0, POSITIVE, NEGATIVE)
+
+
+class ParticlePanel:
+    """The particle picture of a d = 2 run on ``ax``: artists made once, updated in place.
+
+    :func:`plot_particles` draws it once, :func:`animate_particles` moves its dots frame by
+    frame, and the chapter 4 explorer redraws it for every setting: updating artists costs a
+    fraction of clearing and rebuilding the axes.
+    """
+
+    def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
+        self.ax = ax
+        self.teacher_lines = LineCollection(
+            [], colors="0.6", linewidths=0.7, linestyles=":", zorder=0
+        )
+        self.paths = LineCollection([], linewidths=0.6, alpha=0.45) if trajectories else None
+        ax.add_collection(self.teacher_lines)
+        if self.paths is not None:
+            ax.add_collection(self.paths)
+        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=10, zorder=4)
+        self.stars = ax.scatter(
+            np.zeros(0), np.zeros(0), marker="*", s=16**2, edgecolors="k", linewidths=1, zorder=5
+        )
+        ax.set(aspect="equal", xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
+        if legend:
+            ax.scatter([], [], c=POSITIVE, s=10, label="student, $a_j > 0$")
+            ax.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
+            ax.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
+            ax.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
+            ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
+
+    def show_teacher(self, teacher: Network, reach: float) -> None:
+        r"""Stars at :math:`|a^*_k|\,b^*_k`, dotted lines along :math:`\pm b^*_k`; limits ±reach."""
+        u = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
+        self.teacher_lines.set_segments(np.stack([-reach * u, reach * u], axis=1))
+        self.stars.set_offsets(_positions(teacher.a, teacher.B))
+        self.stars.set_facecolor(_colors(teacher.a))
+        self.ax.set(xlim=(-reach, reach), ylim=(-reach, reach))
+
+    def show_student(self, a, B, a_history=None, B_history=None) -> None:
+        r"""Dots at :math:`|a_j|\,b_j`, and each neuron's path through the given snapshots."""
+        self.dots.set_offsets(_positions(a, B))
+        self.dots.set_color(_colors(a))
+        if self.paths is not None and a_history is not None:
+            self.paths.set_segments(_positions(a_history, B_history).transpose(1, 0, 2))
+            self.paths.set_color(_colors(a))
+
+    def show_run(self, run: Run, teacher: Network) -> None:
+        """The teacher and the run's last snapshot with the paths that led there."""
+        _check_2d(run, teacher)
+        self.show_teacher(teacher, _reach(run, teacher))
+        self.show_student(run.a_history[-1], run.B_history[-1], run.a_history, run.B_history)
 
 
 def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = True):
@@ -62,19 +110,7 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
     """
     _check_2d(run, teacher)
     fig, ax = plt.subplots(figsize=(4.6, 4.6)) if ax is None else (ax.figure, ax)
-    pts = _positions(run.a_history, run.B_history)  # (s, m, 2)
-    colors = np.where(run.a_history[-1] > 0, POSITIVE, NEGATIVE)
-    if trajectories:
-        for j in range(pts.shape[1]):  # one line per neuron: matplotlib draws lines one by one
-            ax.plot(pts[:, j, 0], pts[:, j, 1], color=colors[j], lw=0.6, alpha=0.45)
-    ax.scatter(pts[-1, :, 0], pts[-1, :, 1], c=colors, s=10, zorder=4)
-    reach = _reach(run, teacher)
-    _draw_teacher(ax, teacher, reach)
-    ax.scatter([], [], c=POSITIVE, s=10, label="student, $a_j > 0$")
-    ax.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
-    ax.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
-    ax.set(xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
-    ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    ParticlePanel(ax, trajectories=trajectories).show_run(run, teacher)
     return fig, ax
 
 
@@ -144,12 +180,8 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
     """
     _check_2d(run, teacher)
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=(1, 1.2), dpi=80)
-    pts = _positions(run.a_history, run.B_history)
-    reach = _reach(run, teacher)
-    _draw_teacher(ax, teacher, reach)
-    ax.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
-    ax.set(xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
-    dots = ax.scatter(pts[0, :, 0], pts[0, :, 1], s=10, zorder=4)
+    panel = ParticlePanel(ax, trajectories=False, legend=False)
+    panel.show_teacher(teacher, _reach(run, teacher))
     t = np.arange(len(run.losses)) * run.step
     # log10 on a linear axis: log-scale tick labels (mathtext) dominated the cost of a frame
     rel = np.log10(run.losses / run.losses[0])
@@ -161,10 +193,9 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
     chosen = np.unique(np.linspace(0, len(steps) - 1, max(2, max_frames)).round().astype(int))
 
     def frame(i):
-        dots.set_offsets(pts[i])
-        dots.set_color(np.where(run.a_history[i] > 0, POSITIVE, NEGATIVE))
+        panel.show_student(run.a_history[i], run.B_history[i])
         k = int(steps[i])
         marker.set_data([t[k]], [rel[k]])
-        return dots, marker
+        return panel.dots, marker
 
     return FuncAnimation(fig, frame, frames=chosen, interval=interval, blit=False)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from ..meanfield import experiment
-from ..plots.meanfield import NEGATIVE, POSITIVE, _positions, _reach
+from ..plots.meanfield import ParticlePanel
 from ._render import figure, show
 
 __all__ = ["global_convergence_explorer"]
@@ -40,20 +39,7 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
     fig, (ax_p, ax_l) = figure(
         (9.5, 4.0), 2, left=0.07, right=0.98, bottom=0.3, top=0.9, wspace=0.3
     )
-    teacher_lines = LineCollection([], colors="0.6", linewidths=0.7, linestyles=":", zorder=0)
-    paths = LineCollection([], linewidths=0.6, alpha=0.45)
-    ax_p.add_collection(teacher_lines)
-    ax_p.add_collection(paths)
-    ends = ax_p.scatter(np.zeros(0), np.zeros(0), s=10, zorder=4)
-    stars = ax_p.scatter(
-        np.zeros(0), np.zeros(0), marker="*", s=256, edgecolors="k", linewidths=1, zorder=5
-    )
-    ax_p.scatter([], [], c=POSITIVE, s=10, label="student, $a_j > 0$")
-    ax_p.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
-    ax_p.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
-    ax_p.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
-    ax_p.set(aspect="equal", xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
-    ax_p.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    particles = ParticlePanel(ax_p)
     # Fixed log axes whatever the step: t runs over [η, steps·η] ⊂ [0.25, 12000].
     (loss,) = ax_l.loglog([], [], label="student")
     ax_l.axhline(RTOL, color="k", ls="--", lw=0.8, label=f"success: {RTOL:g} of the start")
@@ -74,19 +60,8 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
             rtol=RTOL,
             record_every=record_every,
         )
-        run, teacher = ex.run, ex.teacher
-        pts = _positions(run.a_history, run.B_history)  # (snapshots, m, 2)
-        colors = np.where(run.a_history[-1] > 0, POSITIVE, NEGATIVE)
-        paths.set_segments(pts.transpose(1, 0, 2))
-        paths.set_color(colors)
-        ends.set_offsets(pts[-1])
-        ends.set_facecolor(colors)
-        reach = _reach(run, teacher)
-        u = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
-        teacher_lines.set_segments(np.stack([-reach * u, reach * u], axis=1))
-        stars.set_offsets(_positions(teacher.a, teacher.B))
-        stars.set_facecolor(np.where(teacher.a > 0, POSITIVE, NEGATIVE))
-        ax_p.set(xlim=(-reach, reach), ylim=(-reach, reach))
+        run = ex.run
+        particles.show_run(run, ex.teacher)
         t = np.arange(len(run.losses)) * run.step
         loss.set_data(t[1:], run.losses[1:] / run.losses[0])
         ax_l.set_title(f"m = {m.value}: {run.steps_taken} steps, loss ratio {ex.relative_loss:.2e}")
