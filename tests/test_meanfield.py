@@ -198,3 +198,19 @@ def test_explorer_builds():
 
     box = mf.widgets.global_convergence_explorer(steps=20, record_every=10)
     assert isinstance(box, ipywidgets.VBox)
+
+
+def test_particle_panel_draws_the_last_snapshot_and_the_teacher():
+    from matplotlib.colors import to_rgba_array
+
+    ex = M.experiment(10, 2, n=30, step=2.0, steps=40, seed=0, record_every=10)
+    _, ax = mf.plots.plot_particles(ex.run, ex.teacher)
+    panel_dots, stars = ax.collections[2], ax.collections[3]
+    last = np.abs(ex.run.a_history[-1])[:, None] * ex.run.B_history[-1]
+    assert_allclose(panel_dots.get_offsets(), last)
+    assert_allclose(stars.get_offsets(), np.abs(ex.teacher.a)[:, None] * ex.teacher.B)
+    paths = ax.collections[1].get_segments()  # one path per neuron through every snapshot
+    assert len(paths) == 10 and all(len(p) == len(ex.run.snapshot_steps) for p in paths)
+    assert_allclose(paths[3][-1], last[3])
+    signs = np.where(ex.run.a_history[-1] > 0, "tab:red", "tab:blue")
+    assert_allclose(panel_dots.get_facecolor(), to_rgba_array(signs))
