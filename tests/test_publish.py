@@ -144,6 +144,18 @@ def test_makefile_builds_strictly():
 MAKE_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
 
 
+def make(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `make ARGS` to completion (one minute at most), capturing its output."""
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=cwd,
+        env=MAKE_ENV if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def fake_book(folder: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "index.html").write_text("<html><body>the fake book</body></html>")
@@ -263,14 +275,7 @@ def test_make_serve_builds_the_book_first_when_there_is_none(tmp_path):
     shutil.copy(ROOT / "tools" / "serve.py", tmp_path / "tools" / "serve.py")
 
     def plan() -> str:
-        proc = subprocess.run(
-            ["make", "-n", "--no-print-directory", "serve"],
-            cwd=tmp_path,
-            env=MAKE_ENV,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = make("-n", "serve", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 
@@ -287,14 +292,7 @@ def test_system_deps_leaves_an_installed_chromium_alone(tmp_path):
     chromium.write_text("#!/bin/sh\necho fake chromium\n")
     chromium.chmod(0o755)
     env = dict(MAKE_ENV, PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    proc = subprocess.run(
-        ["make", "--no-print-directory", "system-deps"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = make("system-deps", env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"chromium: {chromium}"
 
