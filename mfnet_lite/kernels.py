@@ -46,6 +46,7 @@ __all__ = [
     "ParallelInputsWarning",
     "check_unit_norm",
     "ntk_gram",
+    "second_layer_infinity",
     "h_infinity",
     "lambda_min",
 ]
@@ -208,6 +209,53 @@ def h_infinity(X, *, on_parallel: str = "warn", parallel_tol: float = 1e-8) -> n
     H *= G
     H /= 2 * np.pi
     return H
+
+
+def second_layer_infinity(X) -> np.ndarray:
+    r"""The output layer's part :math:`K^\infty` of the infinite-width NTK, shape (n, n).
+
+    When the output weights :math:`a_r` are trained too, the Gram matrix of the output gradients
+    gains the term :math:`K(W)_{ij} = \frac1m \sum_r \sigma(w_r\cdot x_i)\,\sigma(w_r\cdot x_j)`
+    (from :math:`\partial u_i/\partial a_r = \sigma(w_r\cdot x_i)/\sqrt m`), whose mean over
+    :math:`w \sim N(0, I_d)` is the arc-cosine kernel of degree one [1]_:
+
+    .. math::
+
+        K^\infty_{ij} = \mathbb E\big[\sigma(w\cdot x_i)\,\sigma(w\cdot x_j)\big]
+            = \frac{\sqrt{1 - t^2} + t\,(\pi - \arccos t)}{2\pi},
+        \qquad t = x_i\cdot x_j ,
+
+    for unit inputs. The full NTK of the two-layer network is :math:`H^\infty + K^\infty`
+    (chapter 6, remark ``rem-ch6-full-ntk``); :func:`h_infinity` is the first layer's part.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Unit-norm inputs as rows.
+
+    Returns
+    -------
+    K : ndarray of shape (n, n)
+        Symmetric, positive semi-definite, with diagonal 1/2.
+
+    Raises
+    ------
+    ValueError
+        If a row of ``X`` is not unit-norm.
+
+    References
+    ----------
+    .. [1] Y. Cho, L. K. Saul. Kernel Methods for Deep Learning. NIPS 2009.
+
+    Examples
+    --------
+    >>> second_layer_infinity(np.array([[1.0, 0.0], [0.0, 1.0]])).round(4)
+    array([[0.5   , 0.1592],
+           [0.1592, 0.5   ]])
+    """
+    X = check_unit_norm(X)
+    t = np.clip((X @ X.T).astype(np.float64), -1.0, 1.0)
+    return (np.sqrt(1.0 - t**2) + t * (np.pi - np.arccos(t))) / (2 * np.pi)
 
 
 def _lambda_min_mixed(H: np.ndarray) -> float:

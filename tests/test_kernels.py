@@ -151,3 +151,30 @@ def test_bad_arguments_raise():
         lambda_min(np.eye(2), method="lanczos")
     with pytest.raises(ValueError, match="H contains"):
         lambda_min(np.array([[1.0, np.nan], [np.nan, 1.0]]))
+
+
+def test_second_layer_infinity_known_answers():
+    """t = 1: E sigma(g)^2 = 1/2; t = -1: never both active, 0; t = 0: (1/2pi) (independent
+    halves: E sigma(g) ^ 2 = (1/sqrt(2 pi)) ^ 2); t = 1/2 by the formula sqrt(3)/2 + pi/3."""
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.5, np.sqrt(3) / 2]])
+    K = mf.kernels.second_layer_infinity(X)
+    assert_allclose(np.diag(K), 0.5, atol=1e-15)
+    assert_allclose([K[0, 1], K[0, 2]], [1 / (2 * np.pi), 0.0], atol=1e-8)
+    assert_allclose(K[0, 3], (np.sqrt(3) / 2 + 0.5 * 2 * np.pi / 3) / (2 * np.pi), rtol=1e-12)
+
+
+def test_second_layer_infinity_matches_monte_carlo():
+    """The output layer's Gram matrix (1/m) sigma(XW^T) sigma(XW^T)^T averages to K_inf."""
+    X = mf.data.sphere(6, 4, 3)
+    W = np.random.default_rng(4).standard_normal((400_000, 4))
+    Z = np.maximum(X @ W.T, 0.0)
+    # each entry averages m terms of standard deviation <= sqrt(E sigma^4) = sqrt(3/2):
+    # 5 standard errors bound the largest of the 21 distinct entries
+    assert_allclose(Z @ Z.T / len(W), mf.kernels.second_layer_infinity(X), atol=5 * 1.23 / 632)
+    eig = np.linalg.eigvalsh(mf.kernels.second_layer_infinity(X))
+    assert eig[0] > 0
+
+
+def test_second_layer_infinity_rejects_non_unit_inputs():
+    with pytest.raises(ValueError, match="X must have unit-norm rows"):
+        mf.kernels.second_layer_infinity(np.ones((3, 2)))

@@ -55,6 +55,16 @@ def test_step_sweep_skips_the_rate_line_beyond_the_limit(study):
     assert len(ax1.get_lines()) == 3  # two loss curves, one rate line (below the limit only)
 
 
+def test_seed_losses_draw_each_run_over_its_start(study):
+    X, y = study.X, study.y
+    runs = {s: mf.ntk.train_first_layer(mf.ntk.init_du(40, 10, s), X, y, 0.5, 4) for s in (3, 7)}
+    fig, ax = mf.plots.plot_seed_losses(runs)
+    lines = ax.get_lines()[:2]
+    for line, run in zip(lines, runs.values(), strict=True):
+        np.testing.assert_allclose(line.get_ydata(), run.losses / run.losses[0])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["seed 3", "seed 7"]
+
+
 def test_animation_has_one_frame_per_width(study):
     html = mf.plots.jshtml(mf.plots.animate_du_widths(study)).data
     assert html.count("frames[") >= 2 and "anim" in html

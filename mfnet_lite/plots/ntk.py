@@ -14,6 +14,7 @@ __all__ = [
     "plot_rate_bound",
     "plot_kernel_predictor",
     "plot_step_sweep",
+    "plot_seed_losses",
     "animate_du_widths",
 ]
 
@@ -144,6 +145,26 @@ def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
     ax2.legend(fontsize="small")
     fig.tight_layout()
     return fig, (ax1, ax2)
+
+
+def plot_seed_losses(runs: dict, *, ax=None):
+    """Loss over its start against the iteration, one line per initialisation.
+
+    ``runs`` maps a seed to a run of :func:`mfnet_lite.ntk.train_first_layer` (same data, same
+    step); chapter 6 uses it beyond the stable limit, where the outcome depends on the seed.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.4))
+    else:
+        fig = ax.figure
+    for (seed, run), color in zip(runs.items(), _colors(len(runs)), strict=True):
+        k = np.arange(run.steps_taken + 1)
+        ax.semilogy(k, run.losses / run.losses[0], color=color, label=f"seed {seed}")
+    ax.axhline(1.0, color="0.6", lw=0.8, ls=":")
+    ax.set(xlabel="iteration $k$", ylabel="loss / initial loss")
+    ax.legend(fontsize="small", ncol=2)
+    fig.tight_layout()
+    return fig, ax
 
 
 def animate_du_widths(study, *, interval: int = 900):
