@@ -45,6 +45,8 @@ __all__ = [
     "jacobian_change",
     "linearization_gap",
     "alpha_sweep",
+    "width_sweep",
+    "sweep_slopes",
 ]
 
 
@@ -299,4 +301,78 @@ def alpha_sweep(
             out["flips"][i, k] = jac["flips"]
             out["steps"][i, k] = run.steps_taken
             out["reached"][i, k] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
+    return out
+
+
+def width_sweep(widths, alpha: float, seeds, **options) -> dict:
+    r""":func:`alpha_sweep` at one scale :math:`\alpha` for several widths ``m``.
+
+    Chapter 5 uses it at a fixed training time (``rtol=None``) to separate what depends on the
+    width from what does not: the flipped fraction and the relative changes of the weights and
+    of the Jacobian depend on :math:`\alpha` only, while the gap to the linearised model, an
+    incoherent sum over the flipped neurons, also shrinks like :math:`m^{-1/2}`.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Even widths.
+    alpha : float
+    seeds : sequence of int
+    **options
+        Passed to :func:`alpha_sweep` (``n``, ``d``, ``m0``, ``step``, ``rtol``, ``max_steps``,
+        ``n_test``), except ``m``.
+
+    Returns
+    -------
+    dict of arrays of shape (len(seeds), len(widths))
+        The keys of :func:`alpha_sweep`, one column per width.
+    """
+    if "m" in options:
+        raise TypeError("width_sweep takes the widths as its first argument, not m=.")
+    widths = [check_int(m, "widths", low=2) for m in np.atleast_1d(widths).tolist()]
+    if not widths:
+        raise ValueError("widths must be a non-empty list of even widths.")
+    alpha = check_scalar(alpha, "alpha", low=0.0, include_low=False)
+    columns = [alpha_sweep([alpha], seeds, m=m, **options) for m in widths]
+    return {key: np.hstack([c[key] for c in columns]) for key in columns[0]}
+
+
+def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
+    r"""Least-squares slopes of :math:`\log v` against :math:`\log x` for the seed means of a sweep.
+
+    For each key, the values ``sweep[key]`` (shape (seeds, len(x))) are averaged over the seeds,
+    then fitted on ``x[fit_from:]``: the slopes that the figures of chapter 5 print in their
+    legends.
+
+    Parameters
+    ----------
+    x : sequence of float
+        The scales :math:`\alpha` or the widths :math:`m`.
+    sweep : dict
+        As returned by :func:`alpha_sweep` or :func:`width_sweep`.
+    keys : sequence of str, optional
+        Defaults to every key with positive values.
+    fit_from : int, default 0
+
+    Returns
+    -------
+    dict
+        key -> slope (float).
+    """
+    x = check_array(x, "x", ndim=1)
+    if np.any(x <= 0):
+        raise ValueError("x must be positive to fit a slope on log-log axes.")
+    fit_from = check_int(fit_from, "fit_from", low=0)
+    if x.size - fit_from < 2:
+        raise ValueError(f"fit_from == {fit_from} leaves fewer than two points of x to fit.")
+    if keys is None:
+        keys = [k for k, v in sweep.items() if np.all(np.asarray(v) > 0)]
+    out = {}
+    for key in keys:
+        mean = np.asarray(sweep[key], dtype=float).mean(axis=0)
+        if mean.shape != x.shape:
+            raise ValueError(f"sweep[{key!r}] must have {x.size} columns; got {mean.shape}.")
+        if np.any(mean[fit_from:] <= 0):
+            raise ValueError(f"sweep[{key!r}] must be positive to fit a slope on log-log axes.")
+        out[key] = float(np.polyfit(np.log(x[fit_from:]), np.log(mean[fit_from:]), 1)[0])
     return out

@@ -199,3 +199,37 @@ def test_type_errors():
         linearization_gap(
             symmetric_init(4, 2, 0), "network", symmetric_init(4, 2, 0), np.ones((3, 2))
         )
+
+
+def test_width_sweep_is_alpha_sweep_per_width():
+    options = dict(n=20, d=4, m0=2, rtol=None, max_steps=30, n_test=50)
+    out = mf.lazy.width_sweep([10, 20], 5.0, seeds=[0, 1], **options)
+    assert out["gap"].shape == (2, 2)
+    single = mf.lazy.alpha_sweep([5.0], seeds=[0, 1], m=20, **options)
+    for key in single:
+        np.testing.assert_array_equal(out[key][:, 1], single[key][:, 0])
+    with pytest.raises(TypeError, match="m="):
+        mf.lazy.width_sweep([10], 5.0, seeds=[0], m=10)
+    with pytest.raises(ValueError, match="widths"):
+        mf.lazy.width_sweep([], 5.0, seeds=[0])
+
+
+def test_sweep_slopes_known_answer_and_checks():
+    x = np.array([1.0, 4.0, 16.0, 64.0])
+    sweep = {
+        "a": np.vstack([3 * x**-0.5, 3 * x**-0.5]),
+        "b": np.vstack([x, 3 * x]),
+        "z": np.zeros((2, 4)),
+    }
+    slopes = mf.lazy.sweep_slopes(x, sweep)
+    assert set(slopes) == {"a", "b"}  # "z" is not positive: skipped by default
+    np.testing.assert_allclose([slopes["a"], slopes["b"]], [-0.5, 1.0], atol=1e-12)
+    # fit_from drops the first points: a kinked series is fitted on its tail only
+    kinked = {"k": np.array([[10.0, 1.0, 0.5, 0.25]])}
+    np.testing.assert_allclose(mf.lazy.sweep_slopes(x, kinked, fit_from=1)["k"], -0.5, atol=1e-12)
+    with pytest.raises(ValueError, match="fit_from"):
+        mf.lazy.sweep_slopes(x, sweep, fit_from=3)
+    with pytest.raises(ValueError, match="columns"):
+        mf.lazy.sweep_slopes(x[:3], sweep, keys=["a"])
+    with pytest.raises(ValueError, match="positive"):
+        mf.lazy.sweep_slopes(x, sweep, keys=["z"])

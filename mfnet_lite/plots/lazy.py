@@ -70,14 +70,17 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     return fig, ax
 
 
-def plot_width_movement(widths, movement: dict):
-    """Relative weight movement against the width, one line per scaling (``movement[label]``)."""
+def plot_width_movement(widths, movement: dict, *, ylabel: str = r"$\|W_T - W_0\| / \|W_0\|$"):
+    """Relative weight movement against the width, one line per scaling (``movement[label]``).
+
+    Any other quantity measured per width can be drawn the same way, with its ``ylabel``.
+    """
     widths = np.asarray(widths, float)
     fig, ax = plt.subplots()
     for label, values in movement.items():
         values = np.asarray(values)
         ax.loglog(widths, values, "o-", label=f"{label} (slope {_slope(widths, values):.2f})")
-    ax.set(xlabel="width $m$", ylabel=r"$\|W_T - W_0\| / \|W_0\|$")
+    ax.set(xlabel="width $m$", ylabel=ylabel)
     ax.legend(fontsize="small")
     return fig, ax
 
