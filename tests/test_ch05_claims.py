@@ -117,3 +117,39 @@ def test_flipped_pairs_predict_the_b_block_change():
         share = weights[(Z0 > 0) != (Z > 0)].sum() / weights[Z0 > 0].sum()
         errors.append(abs(np.sqrt(share) / mf.lazy.jacobian_change(net0, net, X)["B"] - 1))
     assert errors[0] < 0.06 and errors[1] < errors[0]  # measured 0.041 and 0.005
+
+
+def test_gap_is_a_sum_over_flipped_neurons():
+    """Equation eq-ch5-flip-sum, exactly: alpha h_W - alpha h_bar_W (same parameters) is the sum
+    over the neurons flipped at x of a0_j r_j(x), |r_j| <= |(b_j - b0_j).x|, plus the second-order
+    term (alpha/m) sum_j (a_j - a0_j)(sigma(b_j.x) - sigma(b0_j.x))."""
+    X, y, _ = mf.data.teacher_student(60, 10, m0=3, rng=4)
+    net0 = mf.lazy.symmetric_init(200, 10, 5, alpha=100.0)
+    net = mf.lazy.lazy_gd(net0, X, y, 2.0, 1000).net
+    X_test = mf.data.sphere(300, 10, 6)
+    lhs = net.predict(X_test) - mf.lazy.Linearization(net0).predict(X_test, net)
+    Z0, Z = X_test @ net0.B.T, X_test @ net.B.T
+    r = np.maximum(Z, 0) - np.maximum(Z0, 0) - (Z0 > 0) * (Z - Z0)  # (n, m)
+    flipped = (Z > 0) != (Z0 > 0)
+    assert np.all(r[~flipped] == pytest.approx(0, abs=1e-12))
+    assert np.all(np.abs(r) <= np.abs(Z - Z0) + 1e-12)
+    second = (np.maximum(Z, 0) - np.maximum(Z0, 0)) @ (net.a - net0.a)
+    rhs = net.factor * ((r * flipped) @ net0.a + second)
+    np.testing.assert_allclose(lhs, rhs, atol=1e-12)
+    assert 0 < flipped.mean() < 0.05  # O(1/alpha) of the pairs flipped
+
+
+@pytest.mark.slow
+def test_gap_falls_with_the_width_at_fixed_alpha():
+    """fig-ch5-gap-width: at alpha = 100, t = 2000, the gap's slope in m is near -1/2 (measured
+    -0.63 on the chapter's seeds) while the flipped fraction, the B-block change and the movement
+    do not depend on the width (measured slopes -0.05, -0.04, -0.00)."""
+    widths = [50, 100, 200, 400, 800]
+    out = mf.lazy.width_sweep(widths, 100.0, seeds=[2, 3], rtol=None, max_steps=1000)
+    slopes = mf.lazy.sweep_slopes(widths, out, ["gap", "flips", "jacobian_B", "movement"])
+    assert -0.8 < slopes["gap"] < -0.4
+    for key in ("flips", "jacobian_B", "movement"):
+        assert abs(slopes[key]) < 0.15, key
+    # independent of sweep_slopes: the two-point slope of the gap between the extreme widths
+    gap = out["gap"].mean(0)
+    assert -0.8 < np.log(gap[-1] / gap[0]) / np.log(16) < -0.4
