@@ -76,12 +76,16 @@ def plot_width_movement(widths, movement: dict, *, ylabel: str = r"$\|W_T - W_0\
     Any other quantity measured per width can be drawn the same way, with its ``ylabel``.
     """
     widths = np.asarray(widths, float)
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
     for label, values in movement.items():
         values = np.asarray(values)
         ax.loglog(widths, values, "o-", label=f"{label} (slope {_slope(widths, values):.2f})")
     ax.set(xlabel="width $m$", ylabel=ylabel)
-    ax.legend(fontsize="small")
+    # the widths themselves as ticks (the default minor labels collide on a short decade)
+    ax.set_xticks(widths, [f"{w:g}" for w in widths])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
     return fig, ax
 
 
