@@ -38,6 +38,9 @@ def test_d2_loss_reaches_1e3_and_certificate(d2_run):
 
 def test_d2_measure_stays_far_from_the_teacher(d2_run):
     assert d2_run.distance > 0.4  # chapter: 0.50, against ~0.02 for d = 20 (below)
+    # seed 27 is an antipodal seed (share 0.39) with no opposite-sign teacher pair within 20 deg
+    assert 0.35 < M.antipodal_fraction(d2_run.run.net, d2_run.teacher) < 0.45
+    assert M.cancelling_pair(d2_run.teacher)[2] > 20
 
 
 def test_hand_built_minimiser_has_the_same_function():
