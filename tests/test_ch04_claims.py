@@ -222,3 +222,14 @@ def test_negative_teacher_first_flip_at_step_200():
                        signs="negative", record_every=50)
     mins = neg.run.a_history.min(axis=1)
     assert neg.run.snapshot_steps[np.argmax(mins < 0)] == 200 and mins[3] > 0
+
+
+def test_rescaled_neuron_same_function_other_sphere_measure():
+    """Exercise ex-ch4-rescale: (a/c, c b) with c = 2 on the teacher's first neuron."""
+    t = mf.data.teacher(5, 2, np.random.default_rng(SEED))
+    r = t.replace(a=np.r_[t.a[0] / 2, t.a[1:]], B=np.vstack([2 * t.B[0], t.B[1:]]))
+    X = mf.data.sphere(500, 2, 0)
+    assert_allclose(r.predict(X), t.predict(X), atol=1e-15)
+    # mass (a/2)^2 + 4 |b|^2 = 1/4 + 4 for a unit teacher neuron, over m0 = 5
+    assert_allclose(mf.transport.sphere_measure(r)[1][0], (0.25 + 4) / 5, rtol=1e-12)
+    assert M.sphere_distance(r, t) > 0.3  # the page prints 0.52

@@ -149,3 +149,18 @@ def test_heavy_ball_against_the_best_plain_step(setup):
     hb = mf.train.heavy_ball(net, X, y, 4.0, 2000, 0.8, rtol=1e-3).steps_taken
     assert hb == 99 and 3.5 < 370 / hb < 4  # the page: 3.7 times fewer iterations
     assert abs(mf.momentum.effective_step(4.0, 0.8) - 20) < 1e-12
+
+
+def test_flat_direction_root_is_the_effective_step():
+    """Exercise ex-ch7-effective: 1 - r_1 = eta lambda / (1 - beta) + O(lambda^2), the slow root
+    found here by the quadratic formula (the page uses np.roots)."""
+    eta, beta = 4.0, 0.8
+    gaps = []
+    for lam in (1e-3, 1e-4, 1e-5):
+        p = 1 + beta - eta * lam
+        slow = (p + np.sqrt(p * p - 4 * beta)) / 2
+        first_order = eta * lam / (1 - beta)
+        gaps.append(abs((1 - slow) - first_order) / first_order)
+    # O(lambda): each tenfold smaller lambda divides the gap by about 10 (12 for the first pair,
+    # where the next order still shows at eta lambda = 4e-3)
+    assert gaps[0] < 0.11 and 8 < gaps[0] / gaps[1] < 13 and 8 < gaps[1] / gaps[2] < 12
