@@ -18,7 +18,9 @@ Two functionals of a network see only its function, and so separate "same functi
 :math:`\pm b^*_k`). The first is the odd part of :math:`h`,
 :math:`h(x) - h(-x) = c\sum_j a_j b_j\cdot x`; the second is the coefficient of the kink of
 :math:`h` along the hyperplane :math:`b^*_k\cdot x = 0`. The distance to the teacher's *neurons*
-is :func:`sphere_distance`.
+is :func:`sphere_distance`. Over seeds, :func:`antipodal_fraction` and :func:`cancelling_pair`
+tell apart the two causes of a large distance; :func:`separates` and :func:`directions_met`
+illustrate, in the plane, the theorem's support hypothesis against the weaker "every ray".
 
 References
 ----------
