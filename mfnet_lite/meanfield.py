@@ -18,7 +18,9 @@ Two functionals of a network see only its function, and so separate "same functi
 :math:`\pm b^*_k`). The first is the odd part of :math:`h`,
 :math:`h(x) - h(-x) = c\sum_j a_j b_j\cdot x`; the second is the coefficient of the kink of
 :math:`h` along the hyperplane :math:`b^*_k\cdot x = 0`. The distance to the teacher's *neurons*
-is :func:`sphere_distance`.
+is :func:`sphere_distance`. Over seeds, :func:`antipodal_fraction` and :func:`cancelling_pair`
+tell apart the two causes of a large distance; :func:`separates` and :func:`directions_met`
+illustrate, in the plane, the theorem's support hypothesis against the weaker "every ray".
 
 References
 ----------
@@ -47,6 +49,10 @@ __all__ = [
     "potential",
     "sphere_distance",
     "sweep",
+    "separates",
+    "directions_met",
+    "antipodal_fraction",
+    "cancelling_pair",
 ]
 
 SUPPORTS = ("sphere", "half-space", "positive")
@@ -241,6 +247,7 @@ def sweep(
     *,
     seeds: Sequence[int] | int = 10,
     rtol: float = 1e-3,
+    keep: bool = False,
     **kwargs,
 ) -> dict[str, np.ndarray]:
     """Run :func:`experiment` for every width in ``ms`` and every seed; tables of outcomes.
@@ -250,7 +257,9 @@ def sweep(
     reaches ``rtol`` times its start. Returns arrays of shape ``(len(ms), len(seeds))``:
     ``"succeeded"`` (bool: loss reached ``rtol`` of its start), ``"relative_loss"``,
     ``"distance"`` (:func:`sphere_distance` to the teacher at the end of the run) and
-    ``"steps"`` (steps taken). The row means of ``"succeeded"`` are the success rates.
+    ``"steps"`` (steps taken). The row means of ``"succeeded"`` are the success rates. With
+    ``keep=True`` the table ``"experiments"`` (an object array of the same shape) holds every
+    :class:`Experiment`, so that later cells can read the trained students without re-running.
     """
     if isinstance(seeds, (int, np.integer)):
         seeds = range(check_int(seeds, "seeds", low=1))
@@ -266,6 +275,8 @@ def sweep(
         "distance": np.zeros(shape),
         "steps": np.zeros(shape, dtype=int),
     }
+    if keep:
+        out["experiments"] = np.empty(shape, dtype=object)
     for i, m in enumerate(ms):
         for k, seed in enumerate(seeds):
             ex = experiment(m, d, seed=seed, rtol=rtol, **kwargs)
@@ -273,4 +284,177 @@ def sweep(
             out["relative_loss"][i, k] = ex.relative_loss
             out["distance"][i, k] = ex.distance
             out["steps"][i, k] = ex.run.steps_taken
+            if keep:
+                out["experiments"][i, k] = ex
     return out
+
+
+def _planar_points(P, name: str = "P") -> np.ndarray:
+    P = check_array(P, name, ndim=2, dtype=np.float64)
+    if P.shape[1] != 2 or P.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (k, 2) with k >= 1 (points of the plane); got {P.shape}.")
+    if not np.all(np.isfinite(P)):
+        raise ValueError(f"{name} has NaN or inf entries.")
+    return P
+
+
+def separates(P, r_a: float, r_b: float, *, resolution: int = 401) -> bool:
+    r"""Whether the planar set sampled by ``P`` separates the circles of radii ``r_a`` and ``r_b``.
+
+    A closed set :math:`K` *separates* :math:`r_a S` from :math:`r_b S` when every continuous
+    path from a point of :math:`r_a S` to a point of :math:`r_b S` meets :math:`K`: the
+    hypothesis of Chizat & Bach's theorem for 2-homogeneous models [1]_ (chapter 4), here in the
+    plane, the parameter space of one neuron :math:`w = (a, b)` when :math:`d = 1`.
+
+    The test is discrete: :math:`K` is drawn on a ``resolution`` :math:`\times` ``resolution``
+    grid of the square :math:`[-1.05\,r_b, 1.05\,r_b]^2`, each point of ``P`` marking its pixel
+    and the eight around it; the pixels not drawn are split into 4-connected components
+    (``scipy.ndimage.label``), and :math:`K` separates when no component touches both circles.
+    ``P`` must sample :math:`K` more finely than one pixel, :math:`2.1\,r_b/(\text{resolution} - 1)`,
+    or gaps between samples count as holes.
+
+    Parameters
+    ----------
+    P : array_like of shape (k, 2)
+        Points of the set, dense along it.
+    r_a, r_b : float
+        Radii, :math:`0 < r_a < r_b`.
+    resolution : int, default 401
+        Pixels per side.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        If ``P`` is not (k, 2) and finite, or the radii are not :math:`0 < r_a < r_b`.
+
+    Examples
+    --------
+    >>> angle = np.linspace(0, 2 * np.pi, 2000)
+    >>> circle = 0.1 * np.column_stack([np.cos(angle), np.sin(angle)])
+    >>> separates(circle, 0.05, 0.2)
+    True
+    >>> spiral = (0.05 + 0.15 * angle / (2 * np.pi))[:, None] * circle / 0.1
+    >>> separates(spiral, 0.05, 0.2)
+    False
+
+    References
+    ----------
+    .. [1] L. Chizat, F. Bach, NeurIPS 2018, the theorem for 2-homogeneous models.
+    """
+    from scipy import ndimage
+
+    P = _planar_points(P)
+    r_a = check_scalar(r_a, "r_a", low=0.0, include_low=False)
+    r_b = check_scalar(r_b, "r_b", low=0.0, include_low=False)
+    if not r_a < r_b:
+        raise ValueError(f"r_a must be smaller than r_b; got r_a = {r_a}, r_b = {r_b}.")
+    resolution = check_int(resolution, "resolution", low=16)
+    half = 1.05 * r_b
+    pixel = 2 * half / (resolution - 1)
+    drawn = np.zeros((resolution, resolution), dtype=bool)
+    idx = np.rint((P + half) / pixel).astype(int)
+    inside = np.all((idx >= 0) & (idx < resolution), axis=1)
+    drawn[idx[inside, 0], idx[inside, 1]] = True
+    drawn = ndimage.binary_dilation(drawn, structure=np.ones((3, 3), dtype=bool))
+    labels, _ = ndimage.label(~drawn)  # 4-connected components of the complement
+    grid = np.linspace(-half, half, resolution)
+    radius = np.hypot(grid[:, None], grid[None, :])
+    on_a = (np.abs(radius - r_a) <= pixel) & ~drawn
+    on_b = (np.abs(radius - r_b) <= pixel) & ~drawn
+    return not np.intersect1d(labels[on_a], labels[on_b]).size
+
+
+def directions_met(P, *, bins: int = 360) -> float:
+    r"""The fraction of directions of the plane met by the points ``P`` (rays through 0).
+
+    The circle of directions is cut into ``bins`` equal arcs; the result is the fraction of arcs
+    that contain the direction :math:`p/\|p\|` of some point of ``P`` (points at 0 have none).
+    It is 1 when, up to the arc width :math:`2\pi/\text{bins}`, every ray meets the set: the
+    condition that chapter 4 shows to be *weaker* than separation (:func:`separates`).
+
+    Parameters
+    ----------
+    P : array_like of shape (k, 2)
+    bins : int, default 360
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    P = _planar_points(P)
+    bins = check_int(bins, "bins", low=1)
+    P = P[np.hypot(P[:, 0], P[:, 1]) > 0]
+    angle = np.mod(np.arctan2(P[:, 1], P[:, 0]), 2 * np.pi)
+    hit = np.minimum((angle / (2 * np.pi) * bins).astype(int), bins - 1)
+    return np.unique(hit).size / bins
+
+
+def _check_net(net, name: str = "net") -> Network:
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be a mfnet_lite.Network; got {type(net).__name__}.")
+    return net
+
+
+def antipodal_fraction(net: Network, teacher: Network) -> float:
+    r"""The share of ``net``'s sphere mass on the half-lines where the teacher has no neuron.
+
+    Each neuron :math:`j` is assigned to the teacher line :math:`\{\pm b^*_k\}` closest to its
+    direction (as in :func:`line_masses`); it is *antipodal* when :math:`b_j\cdot b^*_k < 0`,
+    i.e. it sits on the half of the line that the teacher leaves empty. The result is
+
+    .. math::
+
+        \frac{\sum_{j \text{ antipodal}} \|w_j\|^2}{\sum_j \|w_j\|^2} \in [0, 1].
+
+    By the non-uniqueness proposition of chapter 4, antipodal mass can make the teacher's function (it only
+    changes the linear part, which antipodal pairs restore), yet it moves the sphere measure
+    away from the teacher's: one of the two causes of a large :func:`sphere_distance`.
+
+    Parameters
+    ----------
+    net, teacher : Network
+        Of the same input dimension ``d``.
+    """
+    _check_net(net)
+    _check_net(teacher, "teacher")
+    if teacher.d != net.d:
+        raise ValueError(f"teacher must have d = {net.d} like net; got d = {teacher.d}.")
+    U = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
+    dots = net.B @ U.T
+    nearest = np.argmax(np.abs(dots), axis=1)
+    antipodal = dots[np.arange(net.m), nearest] < 0
+    mass = np.einsum("jk,jk->j", net.W, net.W)
+    total = mass.sum()
+    if total == 0:
+        raise ValueError("every neuron of net is zero: it has no sphere mass to share.")
+    return float(mass[antipodal].sum() / total)
+
+
+def cancelling_pair(teacher: Network) -> tuple[int, int, float]:
+    r"""The two teacher neurons of opposite output signs whose input directions are closest.
+
+    Returns ``(i, j, angle)`` with :math:`a^*_i a^*_j < 0` and ``angle`` the angle in degrees
+    between :math:`b^*_i` and :math:`b^*_j`, the smallest over such pairs. When it is a few
+    degrees, :math:`a^*_i\sigma(b^*_i\cdot x) + a^*_j\sigma(b^*_j\cdot x)` nearly cancels: the
+    pair adds little to the teacher's function, a student can fit the data without it, and its
+    sphere measure then lacks the pair's mass — the second cause of a large
+    :func:`sphere_distance` in chapter 4.
+
+    Raises
+    ------
+    ValueError
+        If all output weights have the same sign (no such pair).
+    """
+    _check_net(teacher, "teacher")
+    U = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
+    angle = np.degrees(np.arccos(np.clip(U @ U.T, -1.0, 1.0)))
+    opposite = np.sign(teacher.a)[:, None] * np.sign(teacher.a)[None, :] < 0
+    if not np.any(opposite):
+        raise ValueError("teacher has output weights of one sign only: no cancelling pair.")
+    angle = np.where(opposite, angle, np.inf)
+    i, j = np.unravel_index(np.argmin(angle), angle.shape)
+    return int(min(i, j)), int(max(i, j)), float(angle[i, j])

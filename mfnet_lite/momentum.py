@@ -9,7 +9,9 @@ The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
 - :func:`stationarity`: the three quantities that vanish at a global minimum of the energy
   :math:`E = F(\mu) + \frac12\int|v|^2 d\rho` — kinetic energy, force on the particles, and the
   most negative value of the potential :math:`V_\mu` on the unit sphere;
-- :func:`success_count`: how many seeds reach a small risk at a given width.
+- :func:`success_count`: how many seeds reach a small risk at a given width;
+- :func:`effective_step`: the step :math:`\eta/(1 - \beta)` that heavy ball takes where the
+  gradient changes slowly.
 
 The potential is :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i), y_i)\,\Phi(w)(x_i)` with
 :math:`\Phi(a, b)(x) = a\,\sigma(b\cdot x)`, so that :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`
@@ -29,7 +31,7 @@ from ._validation import check_array, check_int, check_rng, check_scalar
 from .model import Network, _check_data, init_network, value_and_gradients
 from .train import Run, heavy_ball
 
-__all__ = ["setup", "timed", "min_potential", "stationarity", "success_count"]
+__all__ = ["setup", "timed", "min_potential", "stationarity", "success_count", "effective_step"]
 
 
 def setup(
@@ -173,3 +175,40 @@ def success_count(
             ok += bool(run.losses[-1] <= rtol * run.losses[0])
         counts[int(m)] = ok
     return counts
+
+
+def effective_step(step: float, momentum: float) -> float:
+    r"""The effective step of heavy ball where the gradient changes slowly: :math:`\eta/(1 - \beta)`.
+
+    Under a constant gradient :math:`g` the heavy-ball displacement
+    :math:`\Delta_{k+1} = \beta\Delta_k - \eta g` (with :math:`\Delta_0 = 0`) is
+    :math:`\Delta_k = -\eta\,\frac{1 - \beta^k}{1 - \beta}\,g \to -\frac{\eta}{1 - \beta}\,g`:
+    after a few times :math:`1/(1 - \beta)` steps, heavy ball moves like gradient descent with
+    the step :math:`\eta/(1 - \beta)` (chapter 7). In the kinetic picture
+    (:func:`mfnet_lite.train.kinetic_from_polyak`) it is the overdamped velocity
+    :math:`-g/\gamma` times the time step :math:`h`: :math:`h/\gamma = h^2/(1 - \beta)`.
+
+    Parameters
+    ----------
+    step : float
+        :math:`\eta > 0`.
+    momentum : float
+        :math:`\beta \in [0, 1)`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``step <= 0`` or ``momentum`` is outside :math:`[0, 1)`.
+
+    Examples
+    --------
+    >>> round(effective_step(4.0, 0.8), 12)
+    20.0
+    """
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
+    return step / (1.0 - momentum)

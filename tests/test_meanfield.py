@@ -214,3 +214,93 @@ def test_particle_panel_draws_the_last_snapshot_and_the_teacher():
     assert_allclose(paths[3][-1], last[3])
     signs = np.where(ex.run.a_history[-1] > 0, "tab:red", "tab:blue")
     assert_allclose(panel_dots.get_facecolor(), to_rgba_array(signs))
+
+
+# --- separation against meeting every ray (chapter 4's hypothesis) --------------------------
+
+_ANGLE = np.linspace(0, 2 * np.pi, 4000)
+_UNIT = np.column_stack([np.cos(_ANGLE), np.sin(_ANGLE)])
+_SPIRAL = (0.05 + 0.15 * _ANGLE / (2 * np.pi))[:, None] * _UNIT  # from radius 0.05 to 0.2
+
+
+def test_circle_separates_and_spiral_does_not():
+    # any path from radius 0.05 to 0.2 crosses radius 0.1 (intermediate values): a circle separates
+    assert M.separates(0.1 * _UNIT, 0.05, 0.2)
+    assert not M.separates(_SPIRAL, 0.05, 0.2)
+    # both meet every ray, up to the 1-degree bins
+    assert M.directions_met(_SPIRAL) == 1.0 and M.directions_met(0.1 * _UNIT) == 1.0
+
+
+def test_spiral_has_an_explicit_path_around_it():
+    """The independent witness: a path from r_a S to r_b S that keeps away from the spiral
+    (radially out at angle -0.3 to radius 0.125, across angle 0, then out at angle +0.3)."""
+    path = np.concatenate([
+        np.column_stack([np.linspace(0.05, 0.125, 200), np.full(200, -0.3)]),
+        np.column_stack([np.full(200, 0.125), np.linspace(-0.3, 0.3, 200)]),
+        np.column_stack([np.linspace(0.125, 0.2, 200), np.full(200, 0.3)]),
+    ])
+    points = path[:, :1] * np.column_stack([np.cos(path[:, 1]), np.sin(path[:, 1])])
+    gap = np.linalg.norm(points[:, None, :] - _SPIRAL[None, :, :], axis=2).min()
+    assert gap > 0.005  # the path never comes near the spiral
+    # and the same path is blocked by the circle of radius 0.1
+    assert np.linalg.norm(points[:, None, :] - 0.1 * _UNIT[None], axis=2).min() < 1e-3
+
+
+def test_circle_with_a_gap_does_not_separate():
+    keep = (_ANGLE > 0.5) & (_ANGLE < 2 * np.pi - 0.5)
+    assert not M.separates(0.1 * _UNIT[keep], 0.05, 0.2)
+    # a gap of 1 radian out of 2 pi; up to one partly met 1-degree bin at each end
+    assert_allclose(M.directions_met(0.1 * _UNIT[keep]), 1 - 1 / (2 * np.pi), atol=2 / 360)
+
+
+def test_directions_met_half_circle():
+    half = _UNIT[_ANGLE < np.pi]
+    assert_allclose(M.directions_met(half, bins=100), 0.5, atol=0.01)  # one bin of slack
+
+
+def test_separates_input_rules():
+    with pytest.raises(ValueError, match="P"):
+        M.separates(np.zeros((5, 3)), 0.05, 0.2)
+    with pytest.raises(ValueError, match="r_a"):
+        M.separates(_SPIRAL, 0.3, 0.2)
+    with pytest.raises(ValueError, match="r_a"):
+        M.separates(_SPIRAL, -0.1, 0.2)
+    with pytest.raises(ValueError, match="P"):
+        M.directions_met(np.full((3, 2), np.nan))
+
+
+# --- the two causes of a large sphere distance in d = 2 -------------------------------------
+
+
+def _teacher():
+    B = np.array([[1.0, 0.0], [np.cos(0.05), np.sin(0.05)], [0.0, 1.0]])
+    return mf.Network(np.array([1.0, -1.0, 1.0]), B, scale=1 / 3)
+
+
+def test_antipodal_fraction_known_answers():
+    t = _teacher()
+    assert M.antipodal_fraction(t, t) == 0.0
+    assert M.antipodal_fraction(t.replace(B=-t.B), t) == 1.0
+    # the teacher plus an antipode of neuron 2 at twice the size: mass 4 of 3 + 4
+    both = mf.Network(np.r_[t.a, 2.0], np.vstack([t.B, -2 * t.B[2]]), scale=1 / 4)
+    w2 = np.r_[(t.a**2 + (t.B**2).sum(1)), 8.0]
+    assert_allclose(M.antipodal_fraction(both, t), 8.0 / w2.sum(), rtol=1e-14)
+
+
+def test_cancelling_pair_known_answer():
+    i, j, angle = M.cancelling_pair(_teacher())
+    assert (i, j) == (0, 1)
+    assert_allclose(angle, np.degrees(0.05), rtol=1e-10)
+    with pytest.raises(ValueError, match="one sign"):
+        M.cancelling_pair(_teacher().replace(a=np.ones(3)))
+    with pytest.raises(TypeError, match="teacher"):
+        M.antipodal_fraction(_teacher(), "teacher")
+
+
+def test_sweep_keeps_the_experiments():
+    out = M.sweep([4], 2, seeds=[3], n=30, step=4, steps=20, keep=True)
+    ex = out["experiments"][0, 0]
+    again = M.experiment(4, 2, n=30, step=4, steps=20, seed=3)
+    assert np.array_equal(ex.run.net.W, again.run.net.W)
+    assert out["distance"][0, 0] == again.distance
+    assert "experiments" not in M.sweep([4], 2, seeds=[3], n=30, step=4, steps=20)

@@ -264,3 +264,23 @@ def test_bad_initial_velocity(problem):
     X, y, net = problem
     with pytest.raises(ValueError, match=r"velocity\[0\]"):
         kinetic(net, X, y, 0.5, 3, 0.5, velocity=(np.zeros(3), np.zeros_like(net.B)))
+
+
+def test_effective_step_is_the_limit_displacement_under_a_constant_gradient():
+    """The heavy-ball recursion theta_{k+1} = theta_k - eta g + beta (theta_k - theta_{k-1}),
+    run by hand on a linear risk (constant gradient g): the step settles at eta / (1 - beta)."""
+    eta, beta, g = 4.0, 0.8, 0.3
+    prev = theta = 0.0
+    for _ in range(200):  # beta^200 ~ 4e-20: the transient is gone
+        prev, theta = theta, theta - eta * g + beta * (theta - prev)
+    assert np.isclose((prev - theta) / g, mf.momentum.effective_step(eta, beta), rtol=1e-12)
+    assert mf.momentum.effective_step(4.0, 0.0) == 4.0  # beta = 0: gradient descent
+
+
+def test_effective_step_input_rules():
+    with pytest.raises(ValueError, match="momentum"):
+        mf.momentum.effective_step(4.0, 1.0)
+    with pytest.raises(ValueError, match="step"):
+        mf.momentum.effective_step(0.0, 0.5)
+    with pytest.raises(TypeError, match="momentum"):
+        mf.momentum.effective_step(4.0, "0.8")
