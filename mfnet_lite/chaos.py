@@ -183,7 +183,7 @@ def coupled_gaps(
             r_ref = _outputs(ref, X, *one)[0] - y
             if k in recorded:
                 sq = np.sum((W - T) ** 2, axis=1)
-                per_system = np.add.reduceat(sq, groups) / sizes  # mean over each system's particles
+                per_system = np.add.reduceat(sq, groups) / sizes  # mean within each system
                 gaps.append(np.sqrt(per_system.reshape(len(widths), seeds).mean(axis=1)))
                 losses.append(0.5 * np.mean(r_ref**2))
             if k == steps:

@@ -42,7 +42,7 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
 
 
 def distance_explorer(P, Q, *, seed: int = 0):
-    """A slider shifting the cloud Q to the right: W2, sliced W2, Sinkhorn and the matching.
+    r"""A slider shifting the cloud Q to the right: W2, sliced W2, Sinkhorn and the matching.
 
     ``P`` and ``Q`` are (n, 2) uniform clouds of the same size, so the exact plan is a matching.
     A translation never changes the optimal plan (chapter 3): the panel says whether the plan
