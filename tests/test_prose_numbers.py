@@ -19,6 +19,9 @@ One page without the whole book (a single-page build, `jupyter-book build chapte
 
 prints each offending number with its context (the allow-list is chosen by the file's stem;
 `--allow FILE.yml` picks another) and exits 1 if there is any.
+
+Glue Python numbers, `glue("ch3_x", float(x), display=False)`: myst-nb formats the text/plain
+repr, and NumPy 2's `np.float64(0.5)` repr fails to format (a build warning, so `-W` fails).
 """
 
 from __future__ import annotations
