@@ -71,17 +71,19 @@ class ChaosResult:
         return self.gaps * np.sqrt(self.widths)
 
 
-def _outputs(W, X, groups, counts):
-    """h of each system at X, shape (systems, n): the mean over its particles of a σ(b·x)."""
-    F = W[:, :1] * np.maximum(W[:, 1:] @ X.T, 0.0)
-    return np.add.reduceat(F, groups, axis=0) / counts[:, None]
+def _outputs(W, Z, groups, counts):
+    """h of each system at X from Z = B X^T: the mean over its particles of a σ(b·x), (systems, n)."""
+    return np.add.reduceat(W[:, :1] * np.maximum(Z, 0.0), groups, axis=0) / counts[:, None]
 
 
-def _velocity(W, R, X):
-    """∇V(w_j) for each row of W, with R (rows, n) the residual h(x_i) - y_i its system sees."""
-    Z = W[:, 1:] @ X.T
+def _velocity(W, Z, R, X):
+    """∇V(w_j) for each row of W (Z = B X^T), R the residual h(x_i) - y_i: one row shared by all
+    particles (shape (n,)) or one row per particle (shape (rows, n))."""
     n = X.shape[0]
-    grad_a = np.einsum("jn,jn->j", np.maximum(Z, 0.0), R) / n
+    if R.ndim == 1:
+        grad_a = np.maximum(Z, 0.0) @ R / n
+    else:
+        grad_a = np.einsum("jn,jn->j", np.maximum(Z, 0.0), R) / n
     grad_B = ((W[:, :1] * (Z > 0)) * R) @ X / n
     return np.column_stack([grad_a, grad_B])
 
@@ -180,7 +182,9 @@ def coupled_gaps(
     gaps, losses, recorded = [], [], set(records)
     with np.errstate(over="ignore", invalid="ignore"):  # a divergence is caught below
         for k in range(steps + 1):
-            r_ref = _outputs(ref, X, *one)[0] - y
+            both = np.concatenate([ref, T])  # the reference, then the tracers it carries
+            Z_both = both[:, 1:] @ X.T
+            r_ref = _outputs(ref, Z_both[:reference], *one)[0] - y
             if k in recorded:
                 sq = np.sum((W - T) ** 2, axis=1)
                 per_system = np.add.reduceat(sq, groups) / sizes  # mean within each system
@@ -188,10 +192,10 @@ def coupled_gaps(
                 losses.append(0.5 * np.mean(r_ref**2))
             if k == steps:
                 break
-            residual = _outputs(W, X, groups, sizes) - y  # (systems, n)
-            both = np.concatenate([ref, T])
-            v = _velocity(both, np.broadcast_to(r_ref, (both.shape[0], r_ref.size)), X)
-            W = W - step * _velocity(W, residual[owner], X)
+            Z = W[:, 1:] @ X.T
+            residual = _outputs(W, Z, groups, sizes) - y  # (systems, n)
+            v = _velocity(both, Z_both, r_ref, X)
+            W = W - step * _velocity(W, Z, residual[owner], X)
             ref, T = ref - step * v[:reference], T - step * v[reference:]
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(ref))):
                 raise ValueError(f"the runs left the finite numbers at step {k + 1}; lower step.")
