@@ -119,3 +119,13 @@ def test_function_animation_draws_each_run_and_checks_times(setup):
     runs[30] = mf.train.gd(mf.model.init_network(30, 2, 0), X, y, 1.0, 4, record_every=1)
     with pytest.raises(ValueError, match="other steps"):
         mf.plots.animate_functions(runs)
+
+
+def test_chaos_plot_draws_the_gaps_and_their_scaled_curves():
+    X, y, _ = mf.data.teacher_student(30, 2, 3, 0)
+    res = mf.chaos.coupled_gaps(X, y, [5, 10, 20], reference=200, steps=20, rng=0)
+    fig, (ax1, ax2) = mf.plots.plot_chaos(res, times=[10, 20])
+    measured = ax1.get_lines()[::2]  # each time: the measured line, then its dotted guide
+    np.testing.assert_allclose(measured[1].get_ydata(), res.gaps[-1])
+    np.testing.assert_allclose(ax2.get_lines()[2].get_ydata(), res.gaps[:, 2] * np.sqrt(20))
+    assert [t.get_text() for t in ax1.get_xticklabels()] == ["5", "10", "20"]

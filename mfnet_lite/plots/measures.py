@@ -188,6 +188,8 @@ def plot_chaos(result, *, times=None):
         guide = result.gaps[k][0] * np.sqrt(widths[0] / widths)
         ax1.loglog(widths, guide, ":", color=line.get_color(), lw=1)
     ax1.set(xlabel="number of particles $m$", ylabel=r"coupling gap $\Delta_m(t)$")
+    ax1.set_xticks(widths, [f"{m:g}" for m in widths], minor=False)
+    ax1.set_xticks([], minor=True)
     ax1.legend(fontsize="small", title=r"dotted: $\propto 1/\sqrt{m}$", title_fontsize="small")
     for j, m in enumerate(widths):
         ax2.plot(all_times, result.scaled()[:, j], lw=1.5, label=f"$m = {m:g}$")
