@@ -20,7 +20,17 @@ from .train import DivergenceError, Run
 __all__ = ["Network", "Run", "DivergenceError", "model", "data", "train", "plots", "widgets"]
 __version__ = "0.1.0"
 
-_LAZY = ("plots", "widgets", "kernels", "transport", "meanfield", "lazy", "ntk", "momentum")
+_LAZY = (
+    "plots",
+    "widgets",
+    "kernels",
+    "transport",
+    "meanfield",
+    "lazy",
+    "ntk",
+    "momentum",
+    "chaos",
+)
 
 
 def __getattr__(name):

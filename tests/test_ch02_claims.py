@@ -42,8 +42,12 @@ def test_permuted_network_is_same_measure(chapter):
     net, perm, X = chapter["net"], chapter["perm"], chapter["X"]
     other = net.replace(a=net.a[perm], B=net.B[perm])
     P, Q = mf.transport.particles(net)[0], mf.transport.particles(other)[0]
-    assert np.linalg.norm(P - Q) > 1.0  # far apart as parameter vectors
-    assert mf.transport.w2(P, Q) < 1e-7  # sqrt of a rounding-level cost
+    # far apart as parameter vectors (the glued value: 8.31); independent: the distance from
+    # the explicit loop over the permuted neurons
+    dist = np.sqrt(sum(np.sum((P[j] - P[perm[j]]) ** 2) for j in range(net.m)))
+    assert_allclose(np.linalg.norm(P - Q), dist, rtol=1e-12)
+    assert dist == pytest.approx(8.311, abs=1e-3)
+    assert mf.transport.w2(P, Q) < 1e-7  # sqrt of a rounding-level cost (glued: 6.2e-09)
     assert_allclose(net.predict(X), other.predict(X), rtol=1e-12, atol=1e-15)
 
 
@@ -66,6 +70,11 @@ def test_F_convex_along_mixtures_G_not_along_segments(chapter):
     assert G_swap[0] < 1e-25 and G_swap[-1] < 1e-25
     assert G_swap[10] == pytest.approx(0.00807, abs=5e-6)
     assert G_swap[10] > 0.3 * 0.5 * np.mean(y**2)
+    # the glued share of the zero function's risk, from an explicit midpoint network
+    mid = mf.Network((t0.a + swapped.a) / 2, (t0.B + swapped.B) / 2)
+    share = mf.model.loss(mid, X, y) / (0.5 * np.mean(y**2))
+    assert_allclose(G_swap[10] / (0.5 * np.mean(y**2)), share, rtol=1e-12)
+    assert share == pytest.approx(0.47, abs=0.005)  # glued as 47 %
 
     r = chapter["other"]
     F = np.array([mf.model.loss(mf.transport.mixture(t0, r, t), X, y) for t in ts])
@@ -152,7 +161,39 @@ def test_students_of_two_widths_move_together(seed):
         np.abs(a.predict(C) - b.predict(C)).max()
         for a, b in zip(runs[0].snapshots(), runs[1].snapshots(), strict=True)
     ]
-    # measured: at most 9-12 % of the teacher's amplitude at any time (O(1/sqrt(20)) wobble)
+    # measured: at most 9-12 % of the teacher's amplitude at any time (O(1/sqrt(20)) wobble);
+    # the chapter's own draw reaches 17 % (test_chapter_preview_students_stay_close)
     assert max(gaps) < 0.15 * amplitude
     for run in runs:  # both approach the teacher (from a start at distance ~ amplitude)
         assert np.abs(run.net.predict(C) - teacher.predict(C)).max() < 0.2 * amplitude
+
+
+def test_chapter_preview_students_stay_close(chapter):
+    """The chapter's own preview run, drawn in the chapter's order after the fixture's draws:
+    the glued largest gap between the two students (17 % of the teacher's largest value)."""
+    rng = np.random.default_rng(SEED)
+    X, y, teacher = mf.data.teacher_student(200, 2, 5, rng)
+    mf.model.init_network(40, 2, rng)  # net
+    rng.permutation(40)  # perm
+    mf.model.init_network(5, 2, rng)  # other
+    mf.model.init_network(6, 2, rng)  # the split/merged example
+    rng.standard_normal(12), rng.standard_normal((12, 1))  # the sphere picture
+    x = np.array([0.6, 0.8])
+    for m in (10, 40, 160, 640):
+        mf.model.sample_outputs(x, m, 4000, rng)
+    runs = [
+        mf.train.gd(mf.model.init_network(m, 2, rng, radius=0.5), X, y, 1.0, 120, record_every=4)
+        for m in (20, 1000)
+    ]
+    theta = np.linspace(-np.pi, np.pi, 181)
+    C = np.column_stack([np.cos(theta), np.sin(theta)])
+    # independent of Network.predict: the explicit mean of a_j relu(b_j . x) at each snapshot
+    h = lambda a, B: (a[:, None] * np.maximum(B @ C.T, 0.0)).mean(axis=0)  # noqa: E731
+    gaps = [
+        np.abs(h(a1, B1) - h(a2, B2)).max()
+        for a1, B1, a2, B2 in zip(
+            runs[0].a_history, runs[0].B_history, runs[1].a_history, runs[1].B_history, strict=True
+        )
+    ]
+    share = max(gaps) / np.abs(teacher.predict(C)).max()
+    assert share == pytest.approx(0.17, abs=0.005)

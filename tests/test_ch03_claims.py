@@ -191,3 +191,153 @@ def test_exercise_sliced_between_diracs():
     est = mf.transport.sliced_w2([x], [y_], n_projections=50_000, rng=SEED) ** 2
     # relative std of (theta . u)^2 with D = 5 is sqrt(3*5/7 - 1) = 1.07: 0.48 % over 50 000
     assert_allclose(est, np.sum((x - y_) ** 2) / D, rtol=0.02)
+
+
+@pytest.fixture(scope="module")
+def chapter_clouds():
+    """The chapter's two 60-particle clouds of the W2 section, drawn in the chapter's order."""
+    rng = np.random.default_rng(SEED)
+    mf.data.teacher_student(100, 2, 5, rng)
+    return tuple(mf.transport.particles(mf.model.init_network(60, 2, rng))[0] for _ in range(2))
+
+
+def _entropic_cost(P, Q, eps, iters=20_000):
+    """<pi_eps, C> by plain log-domain Sinkhorn (scipy's logsumexp), independently of POT."""
+    from scipy.special import logsumexp
+
+    C = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(axis=-1)
+    log_p, log_q = np.full(len(P), -np.log(len(P))), np.full(len(Q), -np.log(len(Q)))
+    f, g = np.zeros(len(P)), np.zeros(len(Q))
+    for _ in range(iters):
+        f = eps * (log_p - logsumexp((g[None, :] - C) / eps, axis=1))
+        g = eps * (log_q - logsumexp((f[:, None] - C) / eps, axis=0))
+    plan = np.exp((f[:, None] + g[None, :] - C) / eps)
+    return float(np.sum(plan * C)), np.abs(plan.sum(axis=1) - 1 / len(P)).sum()
+
+
+def test_sinkhorn_bias_shrinks_with_the_regularisation(chapter_clouds):
+    P, Q = chapter_clouds
+    C = ((P[:, None, :] - Q[None, :, :]) ** 2).sum(axis=-1)
+    rows, cols = linear_sum_assignment(C)
+    exact = C[rows, cols].mean()  # independent of POT's network simplex
+    regs = np.array([0.5, 0.2, 0.1, 0.05, 0.02, 0.01])
+    bias = np.array([mf.transport.sinkhorn_w2(P, Q, reg=r, tol=1e-9) ** 2 for r in regs]) - exact
+    assert np.all(bias > 0)
+    assert np.all(np.diff(bias) < 0)  # smaller regularisation, smaller bias
+    assert np.all(bias <= regs * C.mean() * np.log(60 * 60))  # the proposition's bound
+    # the glued values (chapter: 0.784 and 0.0055, a factor 144); marginal error 1e-9 x max C
+    # moves the cost by ~1e-8, far below these tolerances
+    assert bias[0] == pytest.approx(0.78417, abs=5e-5)
+    assert bias[-1] == pytest.approx(0.0054624, abs=5e-7)
+    # POT's plan against an independent Sinkhorn at the two largest regularisations
+    for reg, b in zip(regs[:2], bias[:2], strict=True):
+        cost, marginal_error = _entropic_cost(P, Q, reg * C.mean(), iters=3000)
+        assert marginal_error < 1e-9
+        assert_allclose(cost - exact, b, rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_translation_keeps_the_plan_and_obeys_the_identity(seed):
+    rng = np.random.default_rng(seed)
+    P, Q = rng.standard_normal((40, 2)), rng.standard_normal((40, 2)) + [1.0, 0.0]
+
+    def assignment(Qs):
+        cost = ((P[:, None, :] - Qs[None, :, :]) ** 2).sum(axis=-1)
+        rows, cols = linear_sum_assignment(cost)
+        return cost[rows, cols].mean(), cols
+
+    w2sq, match = assignment(Q)
+    for s in rng.normal(scale=3.0, size=(5, 2)):
+        shifted, match_s = assignment(Q + s)
+        identity = w2sq + s @ s - 2 * s @ (P.mean(axis=0) - Q.mean(axis=0))
+        assert_allclose(shifted, identity, rtol=1e-10)
+        assert np.array_equal(match, match_s)
+        assert_allclose(mf.transport.w2(P, Q + s) ** 2, identity, rtol=1e-9)
+
+
+def test_chapter_matchings_are_the_same_at_every_shift():
+    rng = np.random.default_rng(11)
+    P, Q = rng.standard_normal((30, 2)), rng.standard_normal((30, 2))
+    plans = [mf.transport.optimal_plan(P, Q + [s, 0.0]) for s in (0.0, 1.5, 3.0)]
+    assert all(np.array_equal(p, plans[0]) for p in plans)
+
+
+def test_steepest_descent_among_fields_of_the_same_speed(data):
+    X, y, _ = data
+    net = mf.model.init_network(50, 2, 4, radius=0.5)
+    gV = grad_V(net, X, y)
+
+    def rate(v, h=1e-6):
+        F = [
+            mf.model.loss(mf.Network(W[:, 0], W[:, 1:]), X, y)
+            for W in (net.W + h * v, net.W - h * v)
+        ]
+        return (F[0] - F[1]) / (2 * h)
+
+    norm = lambda v: np.sqrt(np.mean(np.sum(v**2, axis=1)))  # noqa: E731
+    # dF/dt along -grad V is -|grad V|^2 in L2(mu): central difference, O(h^2) + rounding 1e-10
+    assert_allclose(rate(-gV), -(norm(gV) ** 2), rtol=1e-6)
+    rng = np.random.default_rng(12)
+    fields = [v * norm(gV) / norm(v) for v in rng.standard_normal((200, *gV.shape))]
+    rates = np.array([rate(v) for v in fields])
+    formula = np.array([np.mean(np.sum(gV * v, axis=1)) for v in fields])
+    assert_allclose(rates, formula, rtol=1e-5, atol=1e-12)
+    # Cauchy-Schwarz: none beats -grad V; random fields in 150 dimensions are nearly orthogonal
+    # to it (cosine ~ N(0, 1/150): the best of 200 near 3 standard deviations, 0.25)
+    assert rates.min() > rate(-gV)
+    assert rates.min() / rate(-gV) < 0.5
+
+
+@pytest.fixture(scope="module")
+def chaos(data):
+    X, y, _ = data
+    return mf.chaos.coupled_gaps(
+        X,
+        y,
+        [20, 40, 80, 160, 320],
+        reference=4000,
+        seeds=8,
+        step=4.0,
+        steps=200,
+        radius=0.05,
+        rng=SEED,
+    )
+
+
+@pytest.mark.slow
+def test_propagation_of_chaos_rate_and_its_drift(chaos):
+    k = {t: int(np.flatnonzero(chaos.times == t)[0]) for t in (200.0, 400.0, 800.0)}
+    slope = {t: mf.chaos.loglog_slope(chaos.widths, chaos.gaps[i]) for t, i in k.items()}
+    growth = chaos.scaled()[k[800.0]] / chaos.scaled()[k[400.0]] - 1
+    # the glued values (chapter: -0.57 at t = 200, -0.46 at t = 800; growth 2 % and 30 %)
+    assert slope[200.0] == pytest.approx(-0.568, abs=0.005)
+    assert slope[800.0] == pytest.approx(-0.464, abs=0.005)
+    assert -0.65 < slope[200.0] < -0.4  # a 1/sqrt(m) rate at a fixed horizon
+    assert slope[800.0] > slope[200.0] + 0.05  # the exponent drifts with the horizon
+    assert growth[0] == pytest.approx(0.0216, abs=5e-4)
+    assert growth[-1] == pytest.approx(0.2982, abs=5e-4)
+    assert growth[-1] > growth[0] + 0.15  # the widest runs move away last
+    assert np.all(np.diff(chaos.scaled()[1:], axis=0) >= -0.05)  # sqrt(m) gap grows in t
+    assert chaos.reference_losses[-1] < 1e-3 * chaos.reference_losses[0]
+
+
+@pytest.mark.slow
+def test_propagation_of_chaos_on_another_draw(data):
+    X, y, _ = data
+    res = mf.chaos.coupled_gaps(
+        X,
+        y,
+        [20, 40, 80, 160, 320],
+        reference=4000,
+        seeds=8,
+        step=4.0,
+        steps=200,
+        radius=0.05,
+        rng=4,
+    )
+    k = {t: int(np.flatnonzero(res.times == t)[0]) for t in (200.0, 800.0)}
+    s200 = mf.chaos.loglog_slope(res.widths, res.gaps[k[200.0]])
+    s800 = mf.chaos.loglog_slope(res.widths, res.gaps[k[800.0]])
+    # measured on this draw: -0.46 and -0.35
+    assert -0.65 < s200 < -0.4
+    assert s800 > s200 + 0.05

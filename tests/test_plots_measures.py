@@ -1,6 +1,8 @@
 """Figures, animations and explorers of chapters 2 and 3: they draw what they are given (checked
 against the data behind them), reject inputs they cannot draw, and respond to their controls."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -81,11 +83,22 @@ def test_explorers_respond_to_their_sliders(setup, monkeypatch):
     slider.value = 1.0
     assert len(shown) == 2
     rng = np.random.default_rng(3)
-    box = mf.widgets.distance_explorer(rng.standard_normal((6, 2)), rng.standard_normal((6, 2)))
+    P, Q = rng.standard_normal((6, 2)), rng.standard_normal((6, 2))
+    box = mf.widgets.distance_explorer(P, Q)
     box.children[0].value = 2.0
     assert len(shown) == 4
     text = shown[-1].axes[0].texts[0].get_text()
-    assert text.startswith("W2 = ")
+    assert text.startswith("W2² = ")
+    # a translation keeps the plan; the printed identity is the exact W2² (independent:
+    # scipy's assignment solver on the shifted clouds)
+    from scipy.optimize import linear_sum_assignment
+
+    C = ((P[:, None, :] - Q[None, :, :] - [2.0, 0.0]) ** 2).sum(axis=-1)
+    rows, cols = linear_sum_assignment(C)
+    exact = C[rows, cols].mean()
+    shown_values = [float(v) for v in re.findall(r"[-\d.]+(?=\))|(?<== )[-\d.]+(?= \()", text)]
+    np.testing.assert_allclose(shown_values, [exact, exact], atol=1e-3)  # printed to 3 decimals
+    assert "plan as at shift 0: yes" in text
 
 
 def test_function_animation_draws_each_run_and_checks_times(setup):
@@ -106,3 +119,13 @@ def test_function_animation_draws_each_run_and_checks_times(setup):
     runs[30] = mf.train.gd(mf.model.init_network(30, 2, 0), X, y, 1.0, 4, record_every=1)
     with pytest.raises(ValueError, match="other steps"):
         mf.plots.animate_functions(runs)
+
+
+def test_chaos_plot_draws_the_gaps_and_their_scaled_curves():
+    X, y, _ = mf.data.teacher_student(30, 2, 3, 0)
+    res = mf.chaos.coupled_gaps(X, y, [5, 10, 20], reference=200, steps=20, rng=0)
+    fig, (ax1, ax2) = mf.plots.plot_chaos(res, times=[10, 20])
+    measured = ax1.get_lines()[::2]  # each time: the measured line, then its dotted guide
+    np.testing.assert_allclose(measured[1].get_ydata(), res.gaps[-1])
+    np.testing.assert_allclose(ax2.get_lines()[2].get_ydata(), res.gaps[:, 2] * np.sqrt(20))
+    assert [t.get_text() for t in ax1.get_xticklabels()] == ["5", "10", "20"]

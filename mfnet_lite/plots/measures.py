@@ -17,6 +17,7 @@ __all__ = [
     "plot_distance_comparison",
     "plot_metric_speed",
     "plot_matchings",
+    "plot_chaos",
     "animate_mixture",
     "animate_particle_flow",
     "animate_functions",
@@ -167,6 +168,35 @@ def plot_matchings(P, Q, shifts, *, rng=0):
         ax.get_legend().remove()
     fig.tight_layout()
     return fig, axes[0]
+
+
+def plot_chaos(result, *, times=None):
+    r"""Propagation of chaos: the coupling gap :math:`\Delta_m(t)` of a :class:`~mfnet_lite.chaos.ChaosResult`.
+
+    Left: :math:`\Delta_m` against m at the given ``times`` (default: three spread over the
+    run), log–log, with a slope :math:`-1/2` guide through the first width. Right:
+    :math:`\sqrt m\,\Delta_m(t)` against t, one line per width (the lines collapse where the
+    rate holds).
+    """
+    widths, all_times = np.asarray(result.widths, float), np.asarray(result.times, float)
+    if times is None:
+        times = all_times[[len(all_times) // 4, len(all_times) // 2, -1]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    for t in times:
+        k = int(np.argmin(np.abs(all_times - t)))
+        (line,) = ax1.loglog(widths, result.gaps[k], "o-", label=f"$t = {all_times[k]:g}$")
+        guide = result.gaps[k][0] * np.sqrt(widths[0] / widths)
+        ax1.loglog(widths, guide, ":", color=line.get_color(), lw=1)
+    ax1.set(xlabel="number of particles $m$", ylabel=r"coupling gap $\Delta_m(t)$")
+    ax1.set_xticks(widths, [f"{m:g}" for m in widths], minor=False)
+    ax1.set_xticks([], minor=True)
+    ax1.legend(fontsize="small", title=r"dotted: $\propto 1/\sqrt{m}$", title_fontsize="small")
+    for j, m in enumerate(widths):
+        ax2.plot(all_times, result.scaled()[:, j], lw=1.5, label=f"$m = {m:g}$")
+    ax2.set(xlabel="mean-field time $t$", ylabel=r"$\sqrt{m}\,\Delta_m(t)$")
+    ax2.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, (ax1, ax2)
 
 
 def _circle_inputs(n_angles: int = 181):
