@@ -108,8 +108,9 @@ def prose_blocks(html: str) -> list[str]:
             output.append(caption)
     for link in article.select('a[href*="bibliography"]'):
         # A resolved citation: the wrapper span (with an id) holds the authors and the years.
-        wrapper = link.find_parent("span", id=True)
-        (wrapper or link).replace_with(" ")
+        node = link.find_parent("span", id=True) or link
+        if node.parent is not None:  # a citation of several works left with its first link
+            node.replace_with(" ")
     for selector in _DROP:
         for node in article.select(selector):
             if node.parent is not None:
