@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ._style import describe
+
 __all__ = ["plot_alpha_sweep", "plot_fixed_time", "plot_width_movement", "animate_lazy_active"]
 
 
@@ -106,4 +108,11 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
         return dots
 
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)
+    return describe(
+        anim,
+        f"{len(runs)} panels ("
+        + ", ".join(map(str, runs))
+        + "): the neurons |a_j| b_j of a d = 2 network moving during training, grey crosses "
+        "at their starting points; in a lazy run the dots stay on their crosses.",
+    )

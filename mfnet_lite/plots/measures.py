@@ -7,6 +7,8 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..model import Network
+from ._style import describe
+from .meanfield import _colors, sign_markers
 
 __all__ = [
     "plot_convexity",
@@ -210,7 +212,14 @@ def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
         dot2.set_data([ts[k]], [G[k]])
         return l1, l2, dot1, dot2
 
-    return FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
+    return describe(
+        anim,
+        "Left: the function h on the unit circle for the mixture of the two measures (solid) "
+        "and for the segment between the two parameter vectors (dashed), as t goes from 0 to "
+        "1. Right: the risk F of the mixture and G of the segment against t, a dot at the "
+        "current t; F is a straight line, G bulges.",
+    )
 
 
 def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None, stride: int = 1):
@@ -222,10 +231,11 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
     pos = np.abs(run.a_history)[:, :, None] * run.B_history
-    colors = np.where(run.a_history[0] > 0, "C3", "C0")
+    colors = _colors(run.a_history[0])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
     lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
+    scat.set_paths(sign_markers(run.a_history[0]))  # the sign by shape as well as colour
     if teacher is not None:
         tpos = np.abs(teacher.a)[:, None] * teacher.B
         ax1.scatter(*tpos.T, marker="*", s=160, c="k", label="teacher neurons")
@@ -250,7 +260,15 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     frames = list(range(0, len(times), stride))
     if frames[-1] != len(times) - 1:
         frames.append(len(times) - 1)
-    return FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+    return describe(
+        anim,
+        f"Left: the {run.net.m} neurons of a d = 2 network drawn at |a_j| b_j moving during "
+        "training (circles for a_j > 0, triangles for a_j < 0)"
+        + (", black stars for the teacher's neurons" if teacher is not None else "")
+        + ". Right: the Wasserstein distance W2 from the starting measure growing with the "
+        "mean-field time.",
+    )
 
 
 def animate_functions(runs: dict, teacher: Network | None = None):
@@ -285,4 +303,12 @@ def animate_functions(runs: dict, teacher: Network | None = None):
         label.set_text(f"mean-field time t = {first.times[k]:g}")
         return (*lines, label)
 
-    return FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)
+    return describe(
+        anim,
+        f"The functions h on the unit circle of {len(runs)} networks ("
+        + ", ".join(map(str, runs))
+        + ") changing during training"
+        + (", the teacher's function dotted" if teacher is not None else "")
+        + "; the mean-field time is written in the corner.",
+    )

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..train import Run
+from ._style import describe
 
 __all__ = ["plot_energy", "plot_loss_curves", "plot_phase", "animate_phase"]
 
@@ -78,4 +79,10 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
         return [*tails, heads, label]
 
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=len(a), interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(a), interval=interval, blit=False)
+    return describe(
+        anim,
+        f"{a.shape[1]} neurons moving in the phase plane of a_j against its velocity, each "
+        "with a short trailing path, spiralling as the heavy-ball dynamics oscillates; the "
+        "time is written in the corner.",
+    )
