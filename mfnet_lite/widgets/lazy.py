@@ -52,7 +52,12 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
             f" test {test:.3f}",
             fontsize="small",
         )
-        show(fig, out)
+        alt = (
+            f"At α = {alpha.value:.3g}, m = {width.value}. Left: the relative training risk "
+            "of the network (solid) and of its linearisation (dashed) against the step. Right: "
+            "the neurons |a_j| b_j at the start (grey crosses) and at the end (dots)."
+        )
+        show(fig, out, alt)
 
     alpha.observe(update, "value")
     width.observe(update, "value")
