@@ -103,7 +103,8 @@ def jshtml(animation, *, alt: str | None = None, default_mode: str = "once", str
     html = html.replace(
         'class="anim-slider"', 'class="anim-slider" aria-label="Animation frame"', 1
     )
-    frames = {int(k): src for k, src in _FRAME.findall(html)}
+    # matplotlib breaks each frame's base64 text into lines joined by a backslash-newline
+    frames = {int(k): src.replace("\\\n", "") for k, src in _FRAME.findall(html)}
     if frames:
         last = max(frames)
         picks = sorted({round(i * last / (strip - 1)) for i in range(strip)})
