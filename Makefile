@@ -10,14 +10,15 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book book-student assignments test lab bench serve logo system-deps browser-assets clean help
+.PHONY: book book-student assignments test lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
-	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
+	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext, MyST rendered)"
+	@echo "make format-chapters  rewrite chapters as JupyterLab saves them (no diff on save)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
 	@echo "make logo   draw the logo and favicon into _static (part of make book)"
@@ -52,13 +53,21 @@ test: browser-assets
 	$(BIN)/python -m pytest
 
 # JupyterLab with jupytext: a double click opens a chapter .md as a notebook (an app-level
-# settings override inside .venv, so the user's own JupyterLab settings are left alone).
+# settings override inside .venv, so the user's own JupyterLab settings are left alone);
+# jupyterlab-myst renders the MyST markup of its Markdown cells (theorems, {eq} references,
+# exercises) as the book does. The chapters are fixed points of jupytext's round trip
+# (`make format-chapters`), so opening and saving one leaves no diff.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6
+	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6 jupyterlab-myst==2.7.0
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Rewrite every chapter and assignment source as JupyterLab would save it (tools/roundtrip.py);
+# tests/test_roundtrip.py fails on a source that is not such a fixed point.
+format-chapters: $(STAMP)
+	$(BIN)/python tools/roundtrip.py format
 
 # Benchmarks measure the machine, so they use all its cores (the export above is for tests).
 bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
