@@ -10,10 +10,11 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book book-student assignments test lab format-chapters bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student assignments test lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
+	@echo "make pdf    the print edition (one PDF, Chromium) into _build/pdf"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
@@ -40,6 +41,15 @@ logo: $(STAMP)
 book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+# The print edition: the single-page build (every chapter executed as in `make book`; right after
+# `make book` Sphinx reuses the executed pages) printed to one PDF by Chromium (tools/pdf.py).
+# -W fails the build, and so `make pdf`, when a chapter fails.
+PDF := _build/pdf/wide-two-layer-networks.pdf
+pdf: logo browser-assets
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(BIN)/python tools/pdf.py --out $(PDF)
+	@echo "The print edition is at $(CURDIR)/$(PDF)"
 
 book-student: logo
 	$(BIN)/python tools/student_book.py

@@ -217,6 +217,9 @@ _ACCESS = r"""
     const box = c.closest('.widget-inline-hbox, .widget-inline-vbox, .widget-hbox') || c.parentElement;
     const shown = [...box.querySelectorAll('.widget-label')].map(l => l.textContent.trim())
                     .filter(Boolean);
+    // A button shows its own text (a toggle button's option); other controls show the label
+    // (ipywidgets description) of their widget.
+    if (c.tagName === 'BUTTON') shown.splice(0, shown.length, c.textContent.trim());
     const name = nameOf(c);
     const describe = `${c.tagName.toLowerCase()} "${name}" (label "${shown.join(' ')}")`;
     if (!name || shown.some(t => !name.toLowerCase().includes(t.toLowerCase())))
@@ -246,12 +249,14 @@ class Checker:
         overrides: dict[str, bytes] | None = None,
         browser=None,
         accessibility: bool = True,
+        mode: str | None = None,
     ):
         """``overrides`` maps a URL regex to the bytes served instead (negative controls);
         ``browser`` shares another Checker's Chromium (Playwright runs one per thread);
         ``accessibility`` runs axe-core and the checks of alt text, controls and code width."""
         self.base_url = base_url
         self.accessibility = accessibility
+        self.mode = mode  # the theme's colour mode ("light", "dark"); None: its default
         self.axe_violations: dict[str, int] = {}  # rule id -> nodes, over every page checked
         self.assets = assets
         self.overrides = overrides or {}
@@ -293,6 +298,8 @@ class Checker:
         console: list[str] = []
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         context.route("**/*", lambda route: self._route(route, external))
+        if self.mode is not None:  # what the theme's colour-mode button stores
+            context.add_init_script(f"localStorage.setItem('mode', '{self.mode}');")
         page = context.new_page()
         page.on(
             "console",
