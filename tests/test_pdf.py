@@ -24,6 +24,7 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 import browser  # noqa: E402
 import test_browser  # noqa: E402
+from test_browser import site  # noqa: E402, F401  (the fresh HTML book, a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLE = ROOT / "_build" / "singlehtml"
@@ -90,8 +91,10 @@ def _captions() -> list[tuple[str, str]]:
     for page in test_browser.toc_pages():
         md = (ROOT / page.replace(".html", ".md")).read_text(encoding="utf-8")
         for cap, name in re.findall(r"caption: [|]?\s*\n?((?:.|\n)*?)\n    name: (fig-\S+)", md):
-            words = re.sub(r"\$[^$]*\$|\{[a-z]+\}`[^`]*`|[`'\"|]", " ", cap).split()
-            out.append((name, " ".join(words[:4])))
+            # the first stretch of at least three plain words (math and roles print otherwise)
+            pieces = re.split(r"\$[^$]*\$|\{[a-z]+\}`[^`]*`|`[^`]*`|[()]", cap)
+            words = next((p.split() for p in pieces if len(p.split()) >= 3), cap.split())
+            out.append((name, " ".join(w.strip("'\"|") for w in words[:4])))
     return out
 
 
