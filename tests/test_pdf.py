@@ -134,9 +134,10 @@ def test_a_bookmark_for_every_chapter(reader):
             else:
                 yield _flat(item.title).strip()
 
-    marks = list(titles(reader.outline))
+    # Chromium joins a title's wrapped lines without a space: compare without whitespace
+    marks = [re.sub(r"\s", "", m) for m in titles(reader.outline)]
     for title in _chapter_titles():
-        assert any(title in m for m in marks), (title, marks[:20])
+        assert re.sub(r"\s", "", title) in marks, (title, marks[:20])
 
 
 def test_no_raw_tex_unresolved_reference_or_error(text):
@@ -169,7 +170,7 @@ def test_sane_page_count(reader):
 def test_an_error_output_stops_the_printing(built_pdf, tmp_path):
     html = tmp_path / "singlehtml"
     shutil.copytree(SINGLE, html, copy_function=os.link)
-    index = html / "index.html"
+    index = html / "intro.html"
     text = index.read_text(encoding="utf-8")
     index.unlink()
     bad = '<div class="cell_output"><div class="output traceback">ValueError: boom</div></div>'

@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -40,29 +42,32 @@ _FRONT = r"""
     c.querySelectorAll('.headerlink').forEach(a => a.remove());
     return c.textContent.replace(/\s+/g, ' ').trim();
   };
-  const chapters = [...article.querySelectorAll('section')]
-    .filter(s => s.querySelector(':scope > h1'));
+  // The root page's section, then each page of the table of contents (Sphinx's single page
+  // marks where each starts with a <span id="document-NAME">).
+  const chapters = [article.querySelector('section')].concat(
+    [...article.querySelectorAll('span[id^="document-"]')]
+      .map(s => s.nextElementSibling).filter(s => s && s.tagName === 'SECTION'));
+  // Sphinx nests the pages under the root page: their titles are <h2>, and in the PDF's
+  // bookmarks the chapters come under the book's title.
   chapters.forEach((s, i) => { if (i) s.classList.add('print-chapter-break'); });
   const front = document.createElement('div');
   front.className = 'print-front';
-  const items = chapters.map(s =>
-    `<li><a href="#${s.id}">${title(s.querySelector(':scope > h1'))}</a></li>`).join('');
+  const heading = s => s.querySelector(':scope > h1, :scope > h2');
+  const items = chapters.map(s => `<li><a href="#${s.id}">${title(heading(s))}</a></li>`).join('');
   front.innerHTML =
-    `<div class="print-title-page"><p class="print-title-page-title" role="heading" aria-level="1"`
+    `<div class="print-title-page"><p class="print-title-page-title"`
     + ` style="font-size:2.6em;font-weight:700">${meta.title}</p>`
     + `<p>${meta.author}</p><p>Print edition, ${meta.date}${meta.commit ? ', ' + meta.commit : ''}</p>`
     + `<p>The online book, with its animations and live explorers: ${meta.url}</p></div>`
     + `<nav class="print-contents"><p style="font-size:1.6em;font-weight:700">Contents</p>`
     + `<ol>${items}</ol></nav>`;
   article.prepend(front);
-  return chapters.map(s => title(s.querySelector(':scope > h1')));
+  return chapters.map(s => title(heading(s)));
 }
 """
 
 
 def _meta() -> dict:
-    import yaml
-
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     try:
         commit = subprocess.run(
@@ -100,8 +105,9 @@ def print_pdf(html: Path, out: Path) -> list[str]:
     """Print ``html``/index.html to ``out``; returns the chapter titles. Raises on a problem."""
     from playwright.sync_api import sync_playwright
 
-    if not (html / "index.html").is_file():
-        raise SystemExit(f"{html}/index.html is missing: build it with `make pdf`")
+    root_page = yaml.safe_load((ROOT / "_toc.yml").read_text())["root"] + ".html"
+    if not (html / root_page).is_file():
+        raise SystemExit(f"{html}/{root_page} is missing: build it with `make pdf`")
     assets = browser_assets.ensure()
     external: list[str] = []
     with browser.serve(html) as url, sync_playwright() as pw:
@@ -115,7 +121,7 @@ def print_pdf(html: Path, out: Path) -> list[str]:
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url + "index.html", wait_until="load", timeout=180_000)
+            page.goto(url + root_page, wait_until="load", timeout=180_000)
             page.evaluate("document.fonts.ready")
             problems = _page_problems(page)
             problems += [f"unexpected external request: {u}" for u in external]
