@@ -49,6 +49,8 @@ PDF := _build/pdf/wide-two-layer-networks.pdf
 pdf: logo browser-assets
 	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
 	$(BIN)/python tools/pdf.py --out $(PDF)
+	@# beside the HTML book, where each page's download menu links it
+	@if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
 	@echo "The print edition is at $(CURDIR)/$(PDF)"
 
 book-student: logo
