@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import roundtrip  # noqa: E402
 
+# Elements that jupyterlab-myst renders (its CSS classes all contain "myst").
+MYST_NODES = "document.querySelectorAll('.jp-Notebook [class*=myst]').length"
 VIEWERS = {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
 
 
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                     page.wait_for_selector(
                         ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
                     )
-                    myst = page.evaluate("document.querySelectorAll('.jp-Notebook [class*="myst"]').length")
+                    myst = page.evaluate(MYST_NODES)
                     for _ in range(2):
                         time.sleep(3)
                         page.keyboard.press("Control+s")
