@@ -72,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
                     page.wait_for_selector(
                         ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
                     )
-                    myst = page.evaluate(MYST_NODES)
                     for _ in range(2):
                         time.sleep(3)
                         page.keyboard.press("Control+s")
                     time.sleep(3)
+                    myst = page.evaluate(MYST_NODES)  # cells in view render in the meantime
                     before = f.read_text(encoding="utf-8")
                     after = (folder / f.name).read_text(encoding="utf-8")
                     diff = [
