@@ -55,7 +55,7 @@ _FRONT = r"""
   const heading = s => s.querySelector(':scope > h1, :scope > h2');
   const items = chapters.map(s => `<li><a href="#${s.id}">${title(heading(s))}</a></li>`).join('');
   front.innerHTML =
-    `<div class="print-title-page"><p class="print-title-page-title"`
+    `<div class="print-title-page"><p class="print-title-page-title" role="heading" aria-level="1"`
     + ` style="font-size:2.6em;font-weight:700">${meta.title}</p>`
     + `<p>${meta.author}</p><p>Print edition, ${meta.date}${meta.commit ? ', ' + meta.commit : ''}</p>`
     + `<p>The online book, with its animations and live explorers: ${meta.url}</p></div>`
