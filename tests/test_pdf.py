@@ -200,3 +200,18 @@ def test_an_error_output_stops_the_printing(built_pdf, tmp_path):
     )
     assert proc.returncode != 0 and not out.exists()
     assert "cell output shows an error" in proc.stderr + proc.stdout
+
+
+def test_cross_references_are_links_inside_the_pdf(reader):
+    """Figure, equation, theorem and citation references (and the contents) jump within the
+    PDF: internal link annotations, many more than there are figures."""
+    internal = 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if annot.get("/Subtype") == "/Link" and (
+                "/Dest" in annot or (action is not None and action.get("/S") == "/GoTo")
+            ):
+                internal += 1
+    assert internal >= 3 * len(_captions()), internal
