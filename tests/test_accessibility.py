@@ -111,3 +111,15 @@ def test_particle_signs_differ_in_shape():
     paths = mf.plots.meanfield.sign_markers(np.array([1.0, -1.0, 2.0]))
     assert paths[0] is paths[2] and paths[0] is not paths[1]
     assert not np.allclose(paths[0].vertices[:3], paths[1].vertices[:3])
+
+
+def test_no_light_grey_lines_in_the_figures():
+    """Greys lighter than 0.55 fall below the 3:1 contrast on white that lines carrying meaning
+    need (WCAG 1.4.11): teacher lines, start markers, loss curves. The logo is decoration."""
+    grey = re.compile(r"""colors?=["']0\.([6-9]|5[6-9])""")
+    for path in (ROOT / "mfnet_lite").rglob("*.py"):
+        if path.name == "logo.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not grey.search(line), f"{path.name}:{number}: {line.strip()}"
+    assert _contrast("0.55") >= 3.0 > _contrast("0.6")

@@ -31,7 +31,7 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     ]
     for ax, (key, label, fit) in zip(axes, panels, strict=True):
         values = sweep[key]
-        ax.loglog(alphas, values.T, color="0.7", lw=0.8)
+        ax.loglog(alphas, values.T, color="0.45", lw=0.8)
         mean = values.mean(axis=0)
         text = ""
         if fit:
@@ -96,7 +96,7 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
     lim = 1.1 * max(np.abs(p).max() for p in paths.values())
     dots = []
     for ax, (title, p) in zip(axes, paths.items(), strict=True):
-        ax.plot(p[0, :, 0], p[0, :, 1], "x", color="0.7", ms=4)
+        ax.plot(p[0, :, 0], p[0, :, 1], "x", color="0.45", ms=4)
         dots.append(ax.plot(p[0, :, 0], p[0, :, 1], "o", ms=3)[0])
         ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
         ax.set(xlabel=r"$|a_j| b_{j,1}$", ylabel=r"$|a_j| b_{j,2}$")

@@ -79,7 +79,7 @@ class ParticlePanel:
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
         self.ax = ax
         self.teacher_lines = LineCollection(
-            [], colors="0.6", linewidths=0.7, linestyles=":", zorder=0
+            [], colors="0.45", linewidths=0.7, linestyles=":", zorder=0
         )
         self.paths = LineCollection([], linewidths=0.6, alpha=0.45) if trajectories else None
         ax.add_collection(self.teacher_lines)
@@ -94,7 +94,7 @@ class ParticlePanel:
             ax.scatter([], [], c=POSITIVE, s=10, marker=POSITIVE_MARKER, label="student, $a_j > 0$")
             ax.scatter([], [], c=NEGATIVE, s=10, marker=NEGATIVE_MARKER, label="student, $a_j < 0$")
             ax.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
-            ax.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
+            ax.plot([], [], ":", color="0.45", label=r"teacher lines $\pm b^*_k$")
             ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
 
     def show_teacher(self, teacher: Network, reach: float) -> None:
@@ -203,7 +203,7 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
     t = np.arange(len(run.losses)) * run.step
     # log10 on a linear axis: log-scale tick labels (mathtext) dominated the cost of a frame
     rel = np.log10(run.losses / run.losses[0])
-    ax_loss.plot(t, rel, color="0.7")
+    ax_loss.plot(t, rel, color="0.45")
     marker = ax_loss.plot([], [], "o", color="k")[0]
     ax_loss.set(xlabel=r"mean-field time $t$", ylabel=r"$\log_{10}\, G(W)/G(W_0)$")
     fig.tight_layout()

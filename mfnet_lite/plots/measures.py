@@ -69,7 +69,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     ax1.plot(np.cos(theta), np.sin(theta), "k-", lw=0.6)
     W = net.W
     for w, u in zip(W, U, strict=True):
-        ax1.plot([0, w[0]], [0, w[1]], color="0.7", lw=0.6)
+        ax1.plot([0, w[0]], [0, w[1]], color="0.45", lw=0.6)
         ax1.plot(*u, "k.", ms=3)
     ax1.scatter(W[:, 0], W[:, 1], s=14, zorder=3)
     ax1.set(xlabel="$a$", ylabel="$b$", aspect="equal")
@@ -244,7 +244,7 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     ax1.set_ylabel(r"$|a_j|\,b_{j,2}$")
     times = run.times
     if to_start is not None:
-        ax2.plot(times, to_start, color="0.8")
+        ax2.plot(times, to_start, color="0.45")
     (line,) = ax2.plot([], [], "C2-", lw=2)
     top = 1.0 if to_start is None else 1.1 * max(np.max(to_start), 1e-12)
     ax2.set(xlim=(0, times[-1]), ylim=(0, top), xlabel="mean-field time $t$")
