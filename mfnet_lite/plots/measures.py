@@ -104,7 +104,7 @@ def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
     XX, YY = np.meshgrid(x, y)
     ZZ = f(np.stack([XX, YY], axis=-1))
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    ax.contour(XX, YY, ZZ, levels=15, colors="0.75", linewidths=0.7)
+    ax.contour(XX, YY, ZZ, levels=15, colors="0.55", linewidths=0.5)
     for (name, path), marker in zip(paths.items(), "osd^v", strict=False):
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], "-" + marker, ms=4, label=name)
