@@ -110,18 +110,14 @@ def test_page_works_without_a_kernel(checker, page):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", ["intro.html", "chapters/ch04_global_convergence.html"])
-def test_dark_mode_passes_the_same_checks(checker, page):
+def test_dark_mode_passes_the_same_checks(site, checker, page):
     """The theme's dark mode (its colour-mode button): axe's contrast rules and every other
     check hold as in light mode (the home page, and a chapter with theorem blocks, an explorer
     and an animation)."""
-    with browser.serve(checker_root(checker)) as url:
+    with browser.serve(site) as url:
         dark = browser.Checker(url, checker.assets, browser=checker.browser, mode="dark")
         problems = dark.check(page)
     assert not problems, f"{page} (dark mode):\n" + "\n".join(problems)
-
-
-def checker_root(checker) -> Path:
-    return HTML
 
 
 def test_allowed_console_errors_are_narrow():
