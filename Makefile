@@ -10,14 +10,16 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book book-student assignments test lab bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student assignments test lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
+	@echo "make pdf    the print edition (one PDF, Chromium) into _build/pdf"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
-	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
+	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext, MyST rendered)"
+	@echo "make format-chapters  rewrite chapters as JupyterLab saves them (no diff on save)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
 	@echo "make logo   draw the logo and favicon into _static (part of make book)"
@@ -40,6 +42,17 @@ book: logo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
+# The print edition: the single-page build (every chapter executed as in `make book`; right after
+# `make book` Sphinx reuses the executed pages) printed to one PDF by Chromium (tools/pdf.py).
+# -W fails the build, and so `make pdf`, when a chapter fails.
+PDF := _build/pdf/wide-two-layer-networks.pdf
+pdf: logo browser-assets
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(BIN)/python tools/pdf.py --out $(PDF)
+	@# beside the HTML book, where each page's download menu links it
+	@if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
+	@echo "The print edition is at $(CURDIR)/$(PDF)"
+
 book-student: logo
 	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
@@ -52,13 +65,21 @@ test: browser-assets
 	$(BIN)/python -m pytest
 
 # JupyterLab with jupytext: a double click opens a chapter .md as a notebook (an app-level
-# settings override inside .venv, so the user's own JupyterLab settings are left alone).
+# settings override inside .venv, so the user's own JupyterLab settings are left alone);
+# jupyterlab-myst renders the MyST markup of its Markdown cells (theorems, {eq} references,
+# exercises) as the book does. The chapters are fixed points of jupytext's round trip
+# (`make format-chapters`), so opening and saving one leaves no diff.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6
+	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6 jupyterlab-myst==2.7.0
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Rewrite every chapter and assignment source as JupyterLab would save it (tools/roundtrip.py);
+# tests/test_roundtrip.py fails on a source that is not such a fixed point.
+format-chapters: $(STAMP)
+	$(BIN)/python tools/roundtrip.py format
 
 # Benchmarks measure the machine, so they use all its cores (the export above is for tests).
 bench: export OPENBLAS_NUM_THREADS := $(shell nproc)

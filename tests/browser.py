@@ -170,6 +170,75 @@ async (i) => {
 """
 
 
+# axe-core's rule sets for WCAG 2.1 levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules of those sets that the theme cannot meet, each with the reason. Content (figures,
+# animations, explorers, the book's own CSS/JS) is never exempt. Empty: the theme's violations
+# are fixed in _static/ and _templates/.
+AXE_EXEMPT_RULES: dict[str, str] = {}
+
+_AXE = r"""
+async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                     resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ' : ' + n.html.slice(0, 160))}));
+}
+"""
+
+# Alternative text, names of controls, keyboard reach and code that fits, read from the DOM.
+_ACCESS = r"""
+() => {
+  const out = {};
+  // An alt that is empty, a file name or a path is no description ("../_images/069c….png").
+  const badAlt = a => !a || /\.(png|jpe?g|gif|svg|webp)$/i.test(a)
+                      || (!/\s/.test(a) && /[\/\\]/.test(a)) || /^[0-9a-f]{12,}$/i.test(a);
+  out.badAlts = [...document.querySelectorAll('img')]
+    .filter(i => badAlt((i.getAttribute('alt') || '').trim()))
+    .map(i => (i.getAttribute('alt') || '(none)').slice(0, 60) + ' on '
+              + (i.getAttribute('src') || '').slice(0, 60));
+  // Every control of a saved explorer: a name that contains the label it shows, and a place in
+  // the tab order.
+  const controls = [...document.querySelectorAll(
+      '.jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, '
+      + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
+    .filter(c => c.getClientRects().length && c.type !== 'hidden');
+  out.controls = controls.length;
+  const nameOf = c => {
+    const ids = (c.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    const byIds = ids.map(i => (document.getElementById(i) || {}).textContent || '').join(' ');
+    const labels = c.labels ? [...c.labels].map(l => l.textContent).join(' ') : '';
+    return [c.getAttribute('aria-label') || '', byIds, labels, c.title || '',
+            c.tagName === 'BUTTON' ? c.textContent : ''].join(' ').replace(/\s+/g, ' ').trim();
+  };
+  out.unnamedControls = [];
+  out.unreachableControls = [];
+  for (const c of controls) {
+    const box = c.closest('.widget-inline-hbox, .widget-inline-vbox, .widget-hbox') || c.parentElement;
+    const shown = [...box.querySelectorAll('.widget-label')].map(l => l.textContent.trim())
+                    .filter(Boolean);
+    // A button shows its own text (a toggle button's option); other controls show the label
+    // (ipywidgets description) of their widget.
+    if (c.tagName === 'BUTTON') shown.splice(0, shown.length, c.textContent.trim());
+    const name = nameOf(c);
+    const describe = `${c.tagName.toLowerCase()} "${name}" (label "${shown.join(' ')}")`;
+    if (!name || shown.some(t => !name.toLowerCase().includes(t.toLowerCase())))
+      out.unnamedControls.push(describe);
+    if (c.tabIndex < 0 || c.disabled) out.unreachableControls.push(describe);
+  }
+  // Code blocks wider than the column are cut off (or scroll): none may be.
+  out.wideCode = [...document.querySelectorAll('article div.highlight pre')]
+    .filter(p => p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
+    .map(p => {
+      const lines = p.textContent.split('\n');
+      const long = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+      return `${p.scrollWidth}px in ${p.clientWidth}px: ${long.trim().slice(0, 100)}`;
+    });
+  return out;
+}
+"""
+
+
 class Checker:
     """One headless Chromium; :meth:`check` opens a page and returns its problems."""
 
@@ -179,10 +248,16 @@ class Checker:
         assets: Path = browser_assets.ASSETS,
         overrides: dict[str, bytes] | None = None,
         browser=None,
+        accessibility: bool = True,
+        mode: str | None = None,
     ):
         """``overrides`` maps a URL regex to the bytes served instead (negative controls);
-        ``browser`` shares another Checker's Chromium (Playwright runs one per thread)."""
+        ``browser`` shares another Checker's Chromium (Playwright runs one per thread);
+        ``accessibility`` runs axe-core and the checks of alt text, controls and code width."""
         self.base_url = base_url
+        self.accessibility = accessibility
+        self.mode = mode  # the theme's colour mode ("light", "dark"); None: its default
+        self.axe_violations: dict[str, int] = {}  # rule id -> nodes, over every page checked
         self.assets = assets
         self.overrides = overrides or {}
         self.allowed_seen: list[str] = []  # allow-listed console errors met, for the report
@@ -223,6 +298,8 @@ class Checker:
         console: list[str] = []
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         context.route("**/*", lambda route: self._route(route, external))
+        if self.mode is not None:  # what the theme's colour-mode button stores
+            context.add_init_script(f"localStorage.setItem('mode', '{self.mode}');")
         page = context.new_page()
         page.on(
             "console",
@@ -237,6 +314,8 @@ class Checker:
             if response is None or response.status != 200:
                 return [f"{page_path} answered {response and response.status}"]
             problems += self._dom_checks(page)
+            if self.accessibility:
+                problems += self._access_checks(page)
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 # The top of the page by default; BROWSER_FULL_PAGE=1 for the whole page (slow:
@@ -297,6 +376,24 @@ class Checker:
                     problems.append(f"animation {i}: 'Next frame' does not advance it")
                 if not a.get("playAdvances"):
                     problems.append(f"animation {i}: 'Play' does not advance it")
+        return problems
+
+    def _access_checks(self, page) -> list[str]:
+        problems = []
+        page.add_script_tag(content=browser_assets.axe_script(self.assets))
+        for v in page.evaluate(_AXE, AXE_TAGS):
+            if v["id"] in AXE_EXEMPT_RULES:
+                continue
+            self.axe_violations[v["id"]] = self.axe_violations.get(v["id"], 0) + len(v["nodes"])
+            where = "; ".join(v["nodes"][:3])
+            problems.append(
+                f"axe {v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']} - {where}"
+            )
+        r = page.evaluate(_ACCESS)
+        problems += [f"image without a real alt text: {a}" for a in r["badAlts"]]
+        problems += [f"control whose name lacks its label: {c}" for c in r["unnamedControls"]]
+        problems += [f"control out of the tab order: {c}" for c in r["unreachableControls"]]
+        problems += [f"code line cut off: {c}" for c in r["wideCode"]]
         return problems
 
 

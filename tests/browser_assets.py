@@ -2,7 +2,8 @@
 
 The book's pages ask four hosts for scripts and styles (MathJax, the ipywidgets HTML manager,
 require.js and Font Awesome 4). The browser test answers those requests from these packages,
-pinned here, so the check runs offline and sees exactly what a reader's browser would run.
+pinned here, so the check runs offline and sees exactly what a reader's browser would run. A
+fifth package, axe-core, is the accessibility engine the test injects into every page.
 ``python tests/browser_assets.py`` (or ``make browser-assets``) installs them when missing.
 """
 
@@ -23,6 +24,9 @@ NPM_PACKAGES = {
     "@jupyter-widgets/html-manager": "1.0.6",  # myst-nb's ipywidgets embedder
     "requirejs": "2.3.4",  # myst-nb loads require.js 2.3.4 from cdnjs
     "font-awesome": "4.4.0",  # matplotlib's to_jshtml play/pause icons
+    # Not asked for by the pages: the accessibility engine tests/browser.py injects into each
+    # page (WCAG 2.1 A and AA rules).
+    "axe-core": "4.14.1",
 }
 
 
@@ -72,6 +76,11 @@ def routes(prefix: Path = ASSETS) -> list[tuple[re.Pattern, Path]]:
         (re.compile(r"https://maxcdn\.bootstrapcdn\.com/font-awesome/4\.4\.0/(.*)"),
          nm / "font-awesome"),
     ]  # fmt: skip
+
+
+def axe_script(prefix: Path = ASSETS) -> str:
+    """The source of axe-core's minified engine (injected into a page by the browser test)."""
+    return (package_dir("axe-core", prefix) / "axe.min.js").read_text(encoding="utf-8")
 
 
 def local_file(url: str, prefix: Path = ASSETS) -> Path | None:

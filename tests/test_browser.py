@@ -2,13 +2,18 @@
 
 Every page of _toc.yml is opened from a local server; requests to other hosts are answered
 from pinned npm copies (tests/browser_assets.py) and any other external request fails the page.
-On each page: every `.math` node typeset by MathJax (no `mjx-merror`, no raw `\\(`, `\\[`, `$$`
+On each page: axe-core finds no violation of the WCAG 2.1 A and AA rules (the exempt rules, with
+their reasons, are in tests/browser.py: none); every `<img>` has an alt text that describes it
+(not empty, not a file name or a path); every control of a saved explorer is named by the label
+it shows and is in the tab order; no code block is wider than its column; every `.math` node
+typeset by MathJax (no `mjx-merror`, no raw `\\(`, `\\[`, `$$`
 left in prose); every `<img>` loaded; each jshtml animation advancing on "Next frame" and on
 "Play"; every saved widget view rendered; no error or traceback in a cell output; no console
 error outside the justified list in tests/browser.py. A screenshot of each page goes to
 _build/screenshots/. The negative controls break a copy of the build (an empty MathJax file,
-no `_images/`, stripped widget state, an extra external script, an error output) and require
-the same check to fail.
+no `_images/`, stripped widget state, an extra external script, an error output, an image
+without alt text and an unlabeled input, a code line that cannot wrap) and require the same
+check to fail.
 
 `_build/html` is reused when it is newer than every source, otherwise built as `make book`
 does (the `built_book` fixture of conftest.py).
@@ -101,6 +106,18 @@ def test_page_works_without_a_kernel(checker, page):
     shot = SCREENSHOTS / (page.replace("/", "__").removesuffix(".html") + ".png")
     problems = checker.check(page, screenshot=shot)
     assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["intro.html", "chapters/ch04_global_convergence.html"])
+def test_dark_mode_passes_the_same_checks(site, checker, page):
+    """The theme's dark mode (its colour-mode button): axe's contrast rules and every other
+    check hold as in light mode (the home page, and a chapter with theorem blocks, an explorer
+    and an animation)."""
+    with browser.serve(site) as url:
+        dark = browser.Checker(url, checker.assets, browser=checker.browser, mode="dark")
+        problems = dark.check(page)
+    assert not problems, f"{page} (dark mode):\n" + "\n".join(problems)
 
 
 def test_allowed_console_errors_are_narrow():
@@ -200,3 +217,35 @@ def test_frozen_animation_fails(site, checker, tmp_path):
     _rewrite(root / page, lambda t: re.sub(r'frames\[\d+\] = "(?:[^"\\]|\\.)*"', "", t, flags=re.S))
     problems = _check(root, page, checker)
     assert any(p.startswith("animation") for p in problems), problems
+
+
+@pytest.mark.slow
+def test_image_without_alt_and_unlabeled_input_fail(site, checker, tmp_path):
+    """A figure whose alt is its file path, an image with no alt and an input with no label
+    fail the accessibility part of the check (axe-core and the alt-text check)."""
+    page = _first_page_with(site, "_images/")
+    root = _copy(site, tmp_path)
+    extra = '<img src="../_static/logo.png"><input type="range" min="0" max="3">'
+    _rewrite(
+        root / page,
+        lambda t: re.sub(
+            r'(<img[^>]*?)alt="[^"]*"', r'\1alt="../_images/fig.png"', t, count=1
+        ).replace("</article>", extra + "</article>", 1),
+    )
+    problems = _check(root, page, checker)
+    assert any("image without a real alt text: ../_images/fig.png" in p for p in problems)
+    assert any("image without a real alt text: (none)" in p for p in problems), problems
+    assert any(p.startswith("axe image-alt") for p in problems), problems
+    assert any(p.startswith("axe label ") for p in problems), problems
+
+
+@pytest.mark.slow
+def test_wide_code_fails(site, checker, tmp_path):
+    """A code line that cannot wrap (one long word) runs past the column: reported."""
+    page = _first_page_with(site, 'class="highlight')
+    root = _copy(site, tmp_path)
+    wide = '<div class="highlight"><pre>' + "x" * 400 + "</pre></div>"
+    wide = wide.replace("<pre>", '<pre style="white-space: pre">')
+    _rewrite(root / page, lambda t: t.replace("</article>", wide + "</article>", 1))
+    problems = _check(root, page, checker)
+    assert any(p.startswith("code line cut off") for p in problems), problems

@@ -1,6 +1,7 @@
 """Chapter 1 figures, animation and explorer: they draw what they are given and respond to
 their controls."""
 
+import base64
 import re
 
 import numpy as np
@@ -40,7 +41,7 @@ def test_explorer_redraws_the_histogram_of_the_chosen_settings(monkeypatch):
 
     shown, figures = [], []
     figure = homogeneity.figure
-    monkeypatch.setattr(_render, "display", shown.append)
+    monkeypatch.setattr(_render, "display", lambda bundle, raw=False: shown.append(bundle))
     monkeypatch.setattr(
         homogeneity, "figure", lambda *a, **k: figures.append(figure(*a, **k)) or figures[-1]
     )
@@ -49,7 +50,9 @@ def test_explorer_redraws_the_histogram_of_the_chosen_settings(monkeypatch):
     width.value, scale.value = 1000, "ntk"
     _, ax = figures[-1]
     heights = ax.patches[0].get_data().values  # the histogram is one StepPatch
-    assert all(image.data.startswith(b"\x89PNG") for image in shown)  # rendered frames
+    frames = [base64.b64decode(bundle["image/png"]) for bundle in shown]
+    assert all(frame.startswith(b"\x89PNG") for frame in frames)  # rendered frames
+    assert "width 1000, 1/√m (NTK) scaling" in shown[-1]["text/plain"]  # its alt text
     values = mf.model.sample_outputs(np.array([1.0, 0.0]), 1000, 300, 3, scale="ntk")
     expected, _ = np.histogram(values, bins=np.linspace(-2.5, 2.5, 61), density=True)
     np.testing.assert_allclose(heights, expected)

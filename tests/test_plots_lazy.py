@@ -28,7 +28,7 @@ def test_explorer_redraws(monkeypatch):
     from mfnet_lite.widgets import lazy
 
     shown = []
-    monkeypatch.setattr(lazy, "show", lambda fig, out: shown.append(fig))
+    monkeypatch.setattr(lazy, "show", lambda fig, out, alt: shown.append(fig))
     box = mf.widgets.lazy_explorer(n=20, steps=50)
     alpha = box.children[0].children[0]
     alpha.value = 10.0

@@ -76,7 +76,7 @@ def test_explorers_respond_to_their_sliders(setup, monkeypatch):
     from mfnet_lite.widgets import measures
 
     shown = []
-    monkeypatch.setattr(measures, "show", lambda fig, out: shown.append(fig))
+    monkeypatch.setattr(measures, "show", lambda fig, out, alt: shown.append(fig))
     X, y, teacher = setup
     box = mf.widgets.mixture_explorer(teacher, mf.model.init_network(5, 2, 1), X, y)
     slider = box.children[0]

@@ -35,7 +35,7 @@ def test_explorer_redraws_on_a_change(monkeypatch):
     from mfnet_lite.widgets import momentum
 
     shown = []
-    monkeypatch.setattr(momentum, "show", lambda fig, out: shown.append(fig))
+    monkeypatch.setattr(momentum, "show", lambda fig, out, alt: shown.append(fig))
     box = mf.widgets.momentum_explorer(m=10, n=30, time=5.0)
     friction = box.children[0].children[0]
     friction.value = 1.0

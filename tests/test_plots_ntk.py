@@ -74,7 +74,7 @@ def test_explorer_trains_the_chosen_width_and_step(monkeypatch):
     from mfnet_lite.widgets import ntk
 
     shown = []
-    monkeypatch.setattr(ntk, "show", lambda fig, out: shown.append(fig))
+    monkeypatch.setattr(ntk, "show", lambda fig, out, alt: shown.append(fig))
     box = mf.widgets.ntk_explorer(n=20, d=10, steps=10, seed=1)
     width, frac = box.children[0].children
     width.value = 100

@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def student_config(execute: bool = True) -> Path:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     # sphinx-exercise's hide_solutions mishandles gated solutions: see _ext/student_edition.py
-    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["student_edition"] = str(
-        ROOT / "_ext"
-    )
+    local = config.setdefault("sphinx", {}).setdefault("local_extensions", {})
+    # this copy lives in _build/: the book's own local extensions' folders made absolute
+    local.update({name: str(ROOT / folder) for name, folder in local.items()})
+    local["student_edition"] = str(ROOT / "_ext")
     if not execute:
         config["execute"]["execute_notebooks"] = "off"
     config["title"] = config.get("title", "") + " (student edition)"

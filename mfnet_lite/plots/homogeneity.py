@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..model import Network, phi
+from ._style import describe
 
 __all__ = [
     "plot_neuron_sum",
@@ -131,7 +132,14 @@ def animate_output_distribution(widths, sample, *, bins=60, interval=600):
         return []
 
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=len(widths), interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(widths), interval=interval, blit=False)
+    return describe(
+        anim,
+        "Histograms of the output of random networks at one input, width by width ("
+        + ", ".join(map(str, widths))
+        + "): with the mean-field scaling (left) it concentrates at a point, with the NTK "
+        "scaling (right) it approaches the dashed Gaussian curve.",
+    )
 
 
 def _histogram_labels(ax, scale, m):

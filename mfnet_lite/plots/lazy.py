@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ._style import describe
+
 __all__ = ["plot_alpha_sweep", "plot_fixed_time", "plot_width_movement", "animate_lazy_active"]
 
 
@@ -29,7 +31,7 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     ]
     for ax, (key, label, fit) in zip(axes, panels, strict=True):
         values = sweep[key]
-        ax.loglog(alphas, values.T, color="0.7", lw=0.8)
+        ax.loglog(alphas, values.T, color="0.45", lw=0.8)
         mean = values.mean(axis=0)
         text = ""
         if fit:
@@ -101,7 +103,7 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
     lim = 1.1 * max(np.abs(p).max() for p in paths.values())
     dots = []
     for ax, (title, p) in zip(axes, paths.items(), strict=True):
-        ax.plot(p[0, :, 0], p[0, :, 1], "x", color="0.7", ms=4)
+        ax.plot(p[0, :, 0], p[0, :, 1], "x", color="0.45", ms=4)
         dots.append(ax.plot(p[0, :, 0], p[0, :, 1], "o", ms=3)[0])
         ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
         ax.set(xlabel=r"$|a_j| b_{j,1}$", ylabel=r"$|a_j| b_{j,2}$")
@@ -113,4 +115,11 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
         return dots
 
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)
+    return describe(
+        anim,
+        f"{len(runs)} panels ("
+        + ", ".join(map(str, runs))
+        + "): the neurons |a_j| b_j of a d = 2 network moving during training, grey crosses "
+        "at their starting points; in a lazy run the dots stay on their crosses.",
+    )

@@ -2,7 +2,7 @@ r"""Figures of chapter 4: particles of a d = 2 student, losses, success rates, d
 
 A d = 2 neuron :math:`w = (a, b)` is drawn at the point :math:`|a|\,b \in \mathbb{R}^2`: its
 direction is that of b (the normal of its kink), its length :math:`|a|\|b\|` is its weight in the
-function. Red means :math:`a > 0`, blue :math:`a < 0`.
+function. Red circles mean :math:`a > 0`, blue downward triangles :math:`a < 0`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
+from matplotlib.markers import MarkerStyle
 
 from ..model import Network
 from ..train import Run
+from ._style import describe
 
 __all__ = [
     "plot_particles",
@@ -51,6 +53,21 @@ def _colors(a) -> np.ndarray:
     return np.where(a > 0, POSITIVE, NEGATIVE)
 
 
+# Signs told apart by shape as well as colour: circles for a > 0, downward triangles for a < 0.
+POSITIVE_MARKER, NEGATIVE_MARKER = "o", "v"
+
+
+def _marker_path(marker: str):
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
+
+
+def sign_markers(a) -> list:
+    """One marker path per neuron for a scatter's ``set_paths``: its sign's shape."""
+    up, down = _marker_path(POSITIVE_MARKER), _marker_path(NEGATIVE_MARKER)
+    return [up if x > 0 else down for x in np.ravel(a)]
+
+
 class ParticlePanel:
     """The particle picture of a d = 2 run on ``ax``: artists made once, updated in place.
 
@@ -62,7 +79,7 @@ class ParticlePanel:
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
         self.ax = ax
         self.teacher_lines = LineCollection(
-            [], colors="0.6", linewidths=0.7, linestyles=":", zorder=0
+            [], colors="0.45", linewidths=0.7, linestyles=":", zorder=0
         )
         self.paths = LineCollection([], linewidths=0.6, alpha=0.45) if trajectories else None
         ax.add_collection(self.teacher_lines)
@@ -74,10 +91,10 @@ class ParticlePanel:
         )
         ax.set(aspect="equal", xlabel=r"$|a|\,b_1$", ylabel=r"$|a|\,b_2$")
         if legend:
-            ax.scatter([], [], c=POSITIVE, s=10, label="student, $a_j > 0$")
-            ax.scatter([], [], c=NEGATIVE, s=10, label="student, $a_j < 0$")
+            ax.scatter([], [], c=POSITIVE, s=10, marker=POSITIVE_MARKER, label="student, $a_j > 0$")
+            ax.scatter([], [], c=NEGATIVE, s=10, marker=NEGATIVE_MARKER, label="student, $a_j < 0$")
             ax.plot([], [], "*", ms=12, mec="k", mfc="w", label=r"teacher $|a^*_k|\,b^*_k$")
-            ax.plot([], [], ":", color="0.6", label=r"teacher lines $\pm b^*_k$")
+            ax.plot([], [], ":", color="0.45", label=r"teacher lines $\pm b^*_k$")
             ax.legend(loc="upper center", fontsize="x-small", bbox_to_anchor=(0.5, -0.14), ncol=2)
 
     def show_teacher(self, teacher: Network, reach: float) -> None:
@@ -92,6 +109,7 @@ class ParticlePanel:
         r"""Dots at :math:`|a_j|\,b_j`, and each neuron's path through the given snapshots."""
         self.dots.set_offsets(_positions(a, B))
         self.dots.set_color(_colors(a))
+        self.dots.set_paths(sign_markers(a))
         if self.paths is not None and a_history is not None:
             self.paths.set_segments(_positions(a_history, B_history).transpose(1, 0, 2))
             self.paths.set_color(_colors(a))
@@ -185,7 +203,7 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
     t = np.arange(len(run.losses)) * run.step
     # log10 on a linear axis: log-scale tick labels (mathtext) dominated the cost of a frame
     rel = np.log10(run.losses / run.losses[0])
-    ax_loss.plot(t, rel, color="0.7")
+    ax_loss.plot(t, rel, color="0.45")
     marker = ax_loss.plot([], [], "o", color="k")[0]
     ax_loss.set(xlabel=r"mean-field time $t$", ylabel=r"$\log_{10}\, G(W)/G(W_0)$")
     fig.tight_layout()
@@ -198,4 +216,10 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
         marker.set_data([t[k]], [rel[k]])
         return panel.dots, marker
 
-    return FuncAnimation(fig, frame, frames=chosen, interval=interval, blit=False)
+    anim = FuncAnimation(fig, frame, frames=chosen, interval=interval, blit=False)
+    return describe(
+        anim,
+        f"Left: the {run.a_history.shape[1]} neurons of the student drawn at |a_j| b_j "
+        f"moving towards the {teacher.m} teacher neurons (stars). Right: the logarithm of the "
+        "loss relative to its start against the mean-field time, a dot at the current frame.",
+    )

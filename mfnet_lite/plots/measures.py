@@ -7,6 +7,8 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..model import Network
+from ._style import describe
+from .meanfield import _colors, sign_markers
 
 __all__ = [
     "plot_convexity",
@@ -68,7 +70,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     ax1.plot(np.cos(theta), np.sin(theta), "k-", lw=0.6)
     W = net.W
     for w, u in zip(W, U, strict=True):
-        ax1.plot([0, w[0]], [0, w[1]], color="0.7", lw=0.6)
+        ax1.plot([0, w[0]], [0, w[1]], color="0.45", lw=0.6)
         ax1.plot(*u, "k.", ms=3)
     ax1.scatter(W[:, 0], W[:, 1], s=14, zorder=3)
     ax1.set(xlabel="$a$", ylabel="$b$", aspect="equal")
@@ -103,7 +105,7 @@ def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
     XX, YY = np.meshgrid(x, y)
     ZZ = f(np.stack([XX, YY], axis=-1))
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    ax.contour(XX, YY, ZZ, levels=15, colors="0.75", linewidths=0.7)
+    ax.contour(XX, YY, ZZ, levels=15, colors="0.55", linewidths=0.5)
     for (name, path), marker in zip(paths.items(), "osd^v", strict=False):
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], "-" + marker, ms=4, label=name)
@@ -240,7 +242,14 @@ def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
         dot2.set_data([ts[k]], [G[k]])
         return l1, l2, dot1, dot2
 
-    return FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
+    return describe(
+        anim,
+        "Left: the function h on the unit circle for the mixture of the two measures (solid) "
+        "and for the segment between the two parameter vectors (dashed), as t goes from 0 to "
+        "1. Right: the risk F of the mixture and G of the segment against t, a dot at the "
+        "current t; F is a straight line, G bulges.",
+    )
 
 
 def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None, stride: int = 1):
@@ -252,10 +261,11 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
     pos = np.abs(run.a_history)[:, :, None] * run.B_history
-    colors = np.where(run.a_history[0] > 0, "C3", "C0")
+    colors = _colors(run.a_history[0])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
     lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
+    scat.set_paths(sign_markers(run.a_history[0]))  # the sign by shape as well as colour
     if teacher is not None:
         tpos = np.abs(teacher.a)[:, None] * teacher.B
         ax1.scatter(*tpos.T, marker="*", s=160, c="k", label="teacher neurons")
@@ -264,7 +274,7 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     ax1.set_ylabel(r"$|a_j|\,b_{j,2}$")
     times = run.times
     if to_start is not None:
-        ax2.plot(times, to_start, color="0.8")
+        ax2.plot(times, to_start, color="0.45")
     (line,) = ax2.plot([], [], "C2-", lw=2)
     top = 1.0 if to_start is None else 1.1 * max(np.max(to_start), 1e-12)
     ax2.set(xlim=(0, times[-1]), ylim=(0, top), xlabel="mean-field time $t$")
@@ -280,7 +290,15 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     frames = list(range(0, len(times), stride))
     if frames[-1] != len(times) - 1:
         frames.append(len(times) - 1)
-    return FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+    anim = FuncAnimation(fig, draw, frames=frames, interval=120, blit=False)
+    return describe(
+        anim,
+        f"Left: the {run.net.m} neurons of a d = 2 network drawn at |a_j| b_j moving during "
+        "training (circles for a_j > 0, triangles for a_j < 0)"
+        + (", black stars for the teacher's neurons" if teacher is not None else "")
+        + ". Right: the Wasserstein distance W2 from the starting measure growing with the "
+        "mean-field time.",
+    )
 
 
 def animate_functions(runs: dict, teacher: Network | None = None):
@@ -315,4 +333,12 @@ def animate_functions(runs: dict, teacher: Network | None = None):
         label.set_text(f"mean-field time t = {first.times[k]:g}")
         return (*lines, label)
 
-    return FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(first.times), interval=150, blit=False)
+    return describe(
+        anim,
+        f"The functions h on the unit circle of {len(runs)} networks ("
+        + ", ".join(map(str, runs))
+        + ") changing during training"
+        + (", the teacher's function dotted" if teacher is not None else "")
+        + "; the mean-field time is written in the corner.",
+    )

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..train import Run
+from ._style import describe
 
 __all__ = ["plot_energy", "plot_loss_curves", "plot_phase", "animate_phase"]
 
@@ -46,7 +47,7 @@ def plot_phase(runs: dict, h: float, *, neurons=range(6)):
         for j in neurons:
             ax.plot(a[:, j], v[:, j], lw=1)
             ax.plot(a[-1, j], v[-1, j], "ko", ms=3)
-        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axhline(0, color="0.45", lw=0.8)
         ax.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
         ax.set_title(label)
     fig.tight_layout()
@@ -64,7 +65,7 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
     pad = 0.05 * (np.ptp(a) + 1e-12)
     ax.set(xlim=(a.min() - pad, a.max() + pad), ylim=(1.1 * v.min() - 1e-9, 1.1 * v.max() + 1e-9))
     ax.set(xlabel="$a_j$", ylabel=r"$\dot a_j$")
-    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axhline(0, color="0.45", lw=0.8)
     tails = [ax.plot([], [], lw=1)[0] for _ in range(a.shape[1])]
     heads = ax.plot([], [], "ko", ms=3)[0]
     label = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
@@ -78,4 +79,10 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
         return [*tails, heads, label]
 
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=len(a), interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(a), interval=interval, blit=False)
+    return describe(
+        anim,
+        f"{a.shape[1]} neurons moving in the phase plane of a_j against its velocity, each "
+        "with a short trailing path, spiralling as the heavy-ball dynamics oscillates; the "
+        "time is written in the corner.",
+    )

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from ..ntk import fit_slope, rate_bound
+from ._style import describe
 
 __all__ = [
     "plot_du_study",
@@ -195,4 +196,10 @@ def animate_du_widths(study, *, interval: int = 900):
 
     draw(0)
     fig.tight_layout()
-    return FuncAnimation(fig, draw, frames=len(runs), interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(runs), interval=interval, blit=False)
+    return describe(
+        anim,
+        f"Three panels filled in one width at a time ({len(runs)} widths): the training "
+        "loss, the fraction of activation patterns changed, and the largest distance a "
+        "neuron moved, each against the step; wider networks move less.",
+    )

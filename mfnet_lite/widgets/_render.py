@@ -13,9 +13,11 @@ Two things make a redraw cheap (``benchmarks/widgets.py`` times them):
 
 from __future__ import annotations
 
+import base64
 import io
+from html import escape
 
-from IPython.display import Image, display
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -36,10 +38,20 @@ def figure(figsize: tuple[float, float], ncols: int = 1, **subplots_adjust):
     return fig, axes
 
 
-def show(fig, out) -> None:
-    """Render ``fig`` to PNG and make it the only content of the Output widget ``out``."""
+def show(fig, out, alt: str) -> None:
+    """Render ``fig`` to PNG and make it the only content of the Output widget ``out``.
+
+    The PNG goes out as an HTML ``<img>`` whose alternative text is ``alt`` (a short description
+    of what the figure shows at the current settings), so that a screen reader reads a
+    description, in JupyterLab and in the saved explorer of the static book alike; the PNG
+    itself rides along for front ends that do not render HTML.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt: a non-empty description of the figure is needed; got {alt!r}.")
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=DPI)
+    data = base64.b64encode(png.getvalue()).decode("ascii")
+    tag = f'<img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}">'
     with out:
         out.clear_output(wait=True)
-        display(Image(png.getvalue()))
+        display({"text/html": tag, "image/png": data, "text/plain": alt}, raw=True)

@@ -40,7 +40,12 @@ def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
         bars.set_data(values=density)
         ax.set_ylim(0, max(0.8, 1.05 * density.max()))
         text.set_text(f"std over networks: {values.std():.3f}")
-        show(fig, out)
+        alt = (
+            f"Histogram of the output h(x) at one input over {n_networks} random networks of "
+            f"width {width.value}, {scale.label} scaling, beside the dashed Gaussian density "
+            "N(0, 1/2)."
+        )
+        show(fig, out, alt)
 
     width.observe(update, "value")
     scale.observe(update, "value")

@@ -30,7 +30,7 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
     (risk_lin,) = ax_l.semilogy([], [], "--", label="linearised")
     ax_l.set(xlabel="step", ylabel="relative training risk", xlim=(0, steps), ylim=(1e-5, 1.5))
     ax_l.legend(fontsize="small")
-    (start,) = ax_n.plot([], [], "x", ms=3, color="0.6", label="start")
+    (start,) = ax_n.plot([], [], "x", ms=3, color="0.45", label="start")
     (end,) = ax_n.plot([], [], "o", ms=3, color="C0", label="end")
     ax_n.set(aspect="equal", xlabel=r"$|a_j|b_{j,1}$", ylabel=r"$|a_j|b_{j,2}$")
 
@@ -52,7 +52,12 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
             f" test {test:.3f}",
             fontsize="small",
         )
-        show(fig, out)
+        alt = (
+            f"At α = {alpha.value:.3g}, m = {width.value}. Left: the relative training risk "
+            "of the network (solid) and of its linearisation (dashed) against the step. Right: "
+            "the neurons |a_j| b_j at the start (grey crosses) and at the end (dots)."
+        )
+        show(fig, out, alt)
 
     alpha.observe(update, "value")
     width.observe(update, "value")

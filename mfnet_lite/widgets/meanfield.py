@@ -65,7 +65,13 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
         t = np.arange(len(run.losses)) * run.step
         loss.set_data(t[1:], run.losses[1:] / run.losses[0])
         ax_l.set_title(f"m = {m.value}: {run.steps_taken} steps, loss ratio {ex.relative_loss:.2e}")
-        show(fig, out)
+        alt = (
+            f"Left: the {m.value} student neurons |a_j| b_j (circles for a_j > 0, triangles "
+            f"for a_j < 0) with their paths, and the {m0.value} teacher neurons as stars. "
+            f"Right: the loss over its start against mean-field time at step {step.value}; "
+            f"{run.steps_taken} steps, final ratio {ex.relative_loss:.2e}."
+        )
+        show(fig, out, alt)
 
     for w in (m, m0, step, radius, seed):
         w.observe(update, "value")

@@ -33,8 +33,14 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
         )
         l1.set_ydata(mix.predict(C))
         l2.set_ydata(seg.predict(C))
-        text.set_text(f"F = {loss(mix, X, y):.4f}   G = {loss(seg, X, y):.4f}")
-        show(fig, out)
+        F, G = loss(mix, X, y), loss(seg, X, y)
+        text.set_text(f"F = {F:.4f}   G = {G:.4f}")
+        alt = (
+            f"At t = {t.value:.2f}: the function h on the unit circle for the mixture of the "
+            "two measures (solid) and for the segment of parameters (dashed); their risks are "
+            f"F = {F:.4f} and G = {G:.4f}."
+        )
+        show(fig, out, alt)
 
     t.observe(update, "value")
     update()
@@ -78,7 +84,12 @@ def distance_explorer(P, Q, *, seed: int = 0):
             transform=ax.transAxes,
             family="monospace",
         )
-        show(fig, out)
+        alt = (
+            f"Two clouds of {len(P)} points, the second shifted by {shift.value:.2f} to the "
+            f"right, each point joined to its partner in the optimal matching; W2 = "
+            f"{w2(P, Qs):.3f}, Sinkhorn {sinkhorn}."
+        )
+        show(fig, out, alt)
 
     shift.observe(update, "value")
     update()

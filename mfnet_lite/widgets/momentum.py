@@ -52,7 +52,12 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
         ax_p.relim()
         ax_p.autoscale_view()
         ax_p.set_title(f"γh = {friction.value * step:.2f}, β = {1 - friction.value * step:.2f}")
-        show(fig, out)
+        alt = (
+            f"At γ = {friction.value:.3g}, h = {step:.2f}, T = {temp:.1e}. Left: the energy E "
+            "(solid) and the risk G (dashed) against time, log scale. Right: the paths of six "
+            "neurons in the plane of a_j against its velocity."
+        )
+        show(fig, out, alt)
 
     for control in (friction, h, temperature):
         control.observe(update, "value")

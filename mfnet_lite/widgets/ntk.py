@@ -62,7 +62,13 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
         ax2.set_ylim(0, max(0.02, 1.1 * run.pattern_change.max()))
         status = "diverged" if run.diverged else f"final ratio {run.losses[-1] / run.losses[0]:.1e}"
         text.set_text(f"η = {step:.2f}, λ0 = {lam0:.2f}; {status}")
-        show(fig, out)
+        alt = (
+            f"At m = {width.value}, η = {step:.2f} ({frac.value:.2f} of the stable limit); "
+            f"{status}. Left: the loss over its start against the iteration, with the "
+            "theorem's rate as a dashed line. Right: the fraction of activation patterns "
+            "changed since initialisation."
+        )
+        show(fig, out, alt)
 
     width.observe(update, "value")
     frac.observe(update, "value")
