@@ -1,36 +1,38 @@
-"""Cost of one full-batch gradient step, side by side in one run.
+"""Cost of one full-batch gradient step against the two matrix products it cannot avoid.
 
-    python benchmarks/gd_step.py [--n 1000 --d 20 --m 10000 --repeat 15]
+    python benchmarks/gd_step.py                 # issue 17's sweep: n, d, m, float64 and float32
+    python benchmarks/gd_step.py --quick         # a reduced sweep for a quick look (about 1 min)
+    python benchmarks/gd_step.py --n 1000 --d 20 --m 10000   # one size
 
-For float64 and float32 it times, on the same data:
+For each size and dtype it times, on the same data and interleaved round by round (so that a
+busy machine slows every row alike):
 
-- ``mfnet_lite``: ``mf.model.value_and_gradients`` (the fused, row-blocked pass);
-- ``plain NumPy``: the step written the obvious way (relu, mask, two matrix products, a gemv);
+- ``mfnet_lite``: ``mf.model.value_and_gradients`` (the fused, tiled pass);
 - ``products alone``: the two products no step can avoid, ``X @ B.T`` and ``D.T @ X``;
-- ``PyTorch (CPU)``: autograd on the same loss, when torch is installed.
+- ``plain NumPy``: the step written the obvious way (relu, mask, two products, a gemv), with
+  every intermediate at full size (n, m);
+- ``PyTorch (CPU)``: autograd on the same loss, and ``mfnet_lite`` on torch tensors (the array
+  API path), when torch is installed.
 
-It prints medians and the ratios to the products alone. Not a test: numbers depend on the
-machine, so they are reported, never asserted.
+It prints median times and the median over rounds of each row's ratio to the products alone,
+then a summary of the ``mfnet_lite`` ratios. Not a test: numbers depend on the machine, so they
+are reported, never asserted. The BLAS thread count is the environment's
+(``OPENBLAS_NUM_THREADS``); ``make bench`` uses every core.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import time
 
 import numpy as np
 
 import mfnet_lite as mf
 
-
-def median_time(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+FULL = {"n": (1000, 4000), "d": (20, 100), "m": (10_000, 40_000)}
+QUICK = {"n": (1000,), "d": (20, 100), "m": (10_000, 40_000)}
 
 
 def plain_numpy_step(a, B, c, X, y):
@@ -45,52 +47,94 @@ def plain_numpy_step(a, B, c, X, y):
     return grad_a, grad_B
 
 
-def bench(n, d, m, dtype, repeat, torch):
+def torch_rows(torch, net, X, y):
+    """PyTorch's autograd step and mfnet_lite's step on torch tensors (CPU)."""
+    tX, ty = torch.from_numpy(X), torch.from_numpy(y)
+    ta = torch.from_numpy(net.a.copy()).requires_grad_()
+    tB = torch.from_numpy(net.B.copy()).requires_grad_()
+    c = net.factor
+
+    def autograd_step():
+        ta.grad = tB.grad = None
+        h = c * (torch.relu(tX @ tB.T) @ ta)
+        (0.5 * ((h - ty) ** 2).mean()).backward()
+
+    rows = {"PyTorch autograd": autograd_step}
+    try:
+        tnet = mf.Network(torch.from_numpy(net.a.copy()), torch.from_numpy(net.B.copy()))
+        mf.model.value_and_gradients(tnet, tX, ty)
+        rows["mfnet_lite, torch"] = lambda: mf.model.value_and_gradients(tnet, tX, ty)
+    except (TypeError, ValueError):  # a version of mfnet_lite without the array API path
+        pass
+    return rows
+
+
+def bench(n, d, m, dtype, repeat, torch, budget):
     rng = np.random.default_rng(0)
     X = mf.data.sphere(n, d, rng).astype(dtype)
     y = rng.standard_normal(n).astype(dtype)
     net = mf.model.init_network(m, d, rng, dtype=dtype)
     a, B, c = net.a, net.B, net.factor
     D = ((X @ B.T) > 0) * y[:, None]
-
-    rows = {}
-    rows["mfnet_lite"] = median_time(lambda: mf.model.value_and_gradients(net, X, y), repeat)
-    rows["plain NumPy"] = median_time(lambda: plain_numpy_step(a, B, c, X, y), repeat)
-    rows["products alone"] = median_time(lambda: (X @ B.T, D.T @ X), repeat)
+    fns = {
+        "mfnet_lite": lambda: mf.model.value_and_gradients(net, X, y),
+        "products alone": lambda: (X @ B.T, D.T @ X),
+        "plain NumPy": lambda: plain_numpy_step(a, B, c, X, y),
+    }
     if torch is not None:
-        tX, ty = torch.from_numpy(X), torch.from_numpy(y)
-        ta = torch.from_numpy(a.copy()).requires_grad_()
-        tB = torch.from_numpy(B.copy()).requires_grad_()
-
-        def torch_step():
-            ta.grad = tB.grad = None
-            h = c * (torch.relu(tX @ tB.T) @ ta)
-            (0.5 * ((h - ty) ** 2).mean()).backward()
-
-        rows["PyTorch (CPU)"] = median_time(torch_step, repeat)
-    base = rows["products alone"]
-    print(f"\n(n, d, m) = ({n}, {d}, {m}), {np.dtype(dtype).name}")
-    for name, t in rows.items():
-        print(f"  {name:<16} {1e3 * t:8.2f} ms   {t / base:5.2f} x products alone")
-    return rows
+        fns.update(torch_rows(torch, net, X, y))
+    times = {name: [] for name in fns}
+    start = time.perf_counter()
+    for fn in fns.values():  # warm-up
+        fn()
+    for k in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+        if k >= 2 and time.perf_counter() - start > budget:
+            break
+    base = np.asarray(times["products alone"])
+    print(f"\n(n, d, m) = ({n}, {d}, {m}), {np.dtype(dtype).name}, {len(base)} rounds")
+    ratios = {}
+    for name, t in times.items():
+        ratios[name] = float(np.median(np.asarray(t) / base))
+        print(f"  {name:<18} {1e3 * np.median(t):9.2f} ms   {ratios[name]:5.2f} x products alone")
+    return ratios
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=1000)
-    p.add_argument("--d", type=int, default=20)
-    p.add_argument("--m", type=int, default=10_000)
-    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--n", type=int, nargs="+", help="sizes n (default: the sweep's)")
+    p.add_argument("--d", type=int, nargs="+", help="sizes d (default: the sweep's)")
+    p.add_argument("--m", type=int, nargs="+", help="widths m (default: the sweep's)")
+    p.add_argument("--dtype", nargs="+", default=["float64", "float32"])
+    p.add_argument("--quick", action="store_true", help="the reduced sweep: n = 1000 only")
+    p.add_argument("--repeat", type=int, default=11, help="rounds per size (at most)")
+    p.add_argument("--budget", type=float, default=20.0, help="seconds per size, roughly")
+    p.add_argument("--no-torch", action="store_true", help="skip the PyTorch rows")
     args = p.parse_args(argv)
-    try:
-        import torch
-
-        torch.set_num_threads(max(1, torch.get_num_threads()))
-    except ImportError:
-        torch = None
-        print("PyTorch is not installed: its row is skipped (pip install torch to add it).")
-    for dtype in (np.float64, np.float32):
-        bench(args.n, args.d, args.m, dtype, args.repeat, torch)
+    sweep = QUICK if args.quick else FULL
+    ns, ds, ms = (args.n or sweep["n"]), (args.d or sweep["d"]), (args.m or sweep["m"])
+    torch = None
+    if not args.no_torch:
+        # PyTorch's OpenMP threads otherwise spin after each of its calls and steal the cores
+        # from the NumPy rows that follow (measured: the products alone 2x slower).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch is not installed: its rows are skipped (pip install torch to add them).")
+    summary = []
+    for n, d, m, dtype in itertools.product(ns, ds, ms, args.dtype):
+        ratios = bench(n, d, m, np.dtype(dtype), args.repeat, torch, args.budget)
+        summary.append((n, d, m, dtype, ratios["mfnet_lite"]))
+    print("\nmfnet_lite / products alone (median over rounds)")
+    print("      n     d       m  dtype     ratio")
+    for n, d, m, dtype, ratio in summary:
+        print(f"  {n:5d} {d:5d} {m:7d}  {dtype:<8} {ratio:5.2f}")
+    worst = max(s[-1] for s in summary)
+    print(f"worst: {worst:.2f} x")
 
 
 if __name__ == "__main__":
