@@ -70,7 +70,9 @@ def to_numpy(x):
         return np.asarray(x)
     if array_api_compat.is_torch_array(x):
         return x.detach().cpu().numpy()
-    return np.asarray(array_api_compat.to_device(x, "cpu") if hasattr(x, "to_device") else x)
+    if array_api_compat.is_cupy_array(x):
+        return x.get()
+    return np.asarray(x)
 
 
 def backend_namespace(backend):
@@ -103,10 +105,11 @@ def move(x, xp, device=None):
     """
     if is_numpy(xp):
         return to_numpy(x)
-    if not _is_foreign(x):
-        return xp.asarray(np.asarray(x), device=device)
-    if namespace(x) is not xp:
-        return xp.asarray(to_numpy(x), device=device)
+    if not _is_foreign(x) or namespace(x) is not xp:
+        x = to_numpy(x)
+        if not x.flags.writeable:  # PyTorch warns about sharing a read-only array
+            x = x.copy()
+        return xp.asarray(x, device=device)
     if device is not None and array_api_compat.device(x) != device:
         return array_api_compat.to_device(x, device)
     return x
@@ -164,3 +167,13 @@ def check_array(
             "(a diverged run upstream is the usual cause)."
         )
     return x
+
+
+def common(*arrays):
+    """The namespace and device that ``arrays`` should meet in: those of the first array that
+    belongs to a library other than NumPy, else NumPy on the CPU (see :func:`move`)."""
+    xp = namespace(*arrays)
+    for x in arrays:
+        if _is_foreign(x):
+            return xp, device(x)
+    return xp, None
