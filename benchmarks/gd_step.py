@@ -3,6 +3,9 @@
     python benchmarks/gd_step.py                 # issue 17's sweep: n, d, m, float64 and float32
     python benchmarks/gd_step.py --quick         # a reduced sweep for a quick look (about 1 min)
     python benchmarks/gd_step.py --n 1000 --d 20 --m 10000   # one size
+    python benchmarks/gd_step.py --step-only --before /tmp/old   # against an older mfnet_lite
+
+(``/tmp/old`` holding an older package, e.g. ``git archive 1539db8 mfnet_lite | tar -x -C /tmp/old``.)
 
 For each size and dtype it times, on the same data and interleaved round by round (so that a
 busy machine slows every row alike):
@@ -12,7 +15,11 @@ busy machine slows every row alike):
 - ``plain NumPy``: the step written the obvious way (relu, mask, two products, a gemv), with
   every intermediate at full size (n, m);
 - ``PyTorch (CPU)``: autograd on the same loss, and ``mfnet_lite`` on torch tensors (the array
-  API path), when torch is installed.
+  API path), when torch is installed;
+- ``before``: the same step from an older copy of the package (``--before``), in the same rounds.
+
+``--step-only`` keeps the rows that the target concerns (``mfnet_lite``, ``products alone`` and
+``before``), for the large sizes on a busy machine.
 
 It prints median times and the median over rounds of each row's ratio to the products alone,
 then a summary of the ``mfnet_lite`` ratios. Not a test: numbers depend on the machine, so they
@@ -23,9 +30,12 @@ are reported, never asserted. The BLAS thread count is the environment's
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import os
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -69,7 +79,19 @@ def torch_rows(torch, net, X, y):
     return rows
 
 
-def bench(n, d, m, dtype, repeat, torch, budget):
+def load_before(folder):
+    """The package ``mfnet_lite`` found in ``folder``, imported as ``mfnet_lite_before``."""
+    init = Path(folder) / "mfnet_lite" / "__init__.py"
+    spec = importlib.util.spec_from_file_location(
+        "mfnet_lite_before", init, submodule_search_locations=[str(init.parent)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mfnet_lite_before"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench(n, d, m, dtype, repeat, torch, budget, before=None, step_only=False):
     rng = np.random.default_rng(0)
     X = mf.data.sphere(n, d, rng).astype(dtype)
     y = rng.standard_normal(n).astype(dtype)
@@ -79,10 +101,14 @@ def bench(n, d, m, dtype, repeat, torch, budget):
     fns = {
         "mfnet_lite": lambda: mf.model.value_and_gradients(net, X, y),
         "products alone": lambda: (X @ B.T, D.T @ X),
-        "plain NumPy": lambda: plain_numpy_step(a, B, c, X, y),
     }
-    if torch is not None:
-        fns.update(torch_rows(torch, net, X, y))
+    if before is not None:
+        old = before.Network(a, B)
+        fns["before"] = lambda: before.model.value_and_gradients(old, X, y)
+    if not step_only:
+        fns["plain NumPy"] = lambda: plain_numpy_step(a, B, c, X, y)
+        if torch is not None:
+            fns.update(torch_rows(torch, net, X, y))
     times = {name: [] for name in fns}
     start = time.perf_counter()
     for fn in fns.values():  # warm-up
@@ -113,11 +139,14 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=11, help="rounds per size (at most)")
     p.add_argument("--budget", type=float, default=20.0, help="seconds per size, roughly")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch rows")
+    p.add_argument("--step-only", action="store_true", help="time only the step, the products")
+    p.add_argument("--before", help="a folder holding an older mfnet_lite to time beside")
     args = p.parse_args(argv)
+    before = load_before(args.before) if args.before else None
     sweep = QUICK if args.quick else FULL
     ns, ds, ms = (args.n or sweep["n"]), (args.d or sweep["d"]), (args.m or sweep["m"])
     torch = None
-    if not args.no_torch:
+    if not (args.no_torch or args.step_only):
         # PyTorch's OpenMP threads otherwise spin after each of its calls and steal the cores
         # from the NumPy rows that follow (measured: the products alone 2x slower).
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -127,14 +156,16 @@ def main(argv=None):
             print("PyTorch is not installed: its rows are skipped (pip install torch to add them).")
     summary = []
     for n, d, m, dtype in itertools.product(ns, ds, ms, args.dtype):
-        ratios = bench(n, d, m, np.dtype(dtype), args.repeat, torch, args.budget)
-        summary.append((n, d, m, dtype, ratios["mfnet_lite"]))
-    print("\nmfnet_lite / products alone (median over rounds)")
-    print("      n     d       m  dtype     ratio")
-    for n, d, m, dtype, ratio in summary:
-        print(f"  {n:5d} {d:5d} {m:7d}  {dtype:<8} {ratio:5.2f}")
-    worst = max(s[-1] for s in summary)
-    print(f"worst: {worst:.2f} x")
+        ratios = bench(
+            n, d, m, np.dtype(dtype), args.repeat, torch, args.budget, before, args.step_only
+        )
+        summary.append((n, d, m, dtype, ratios["mfnet_lite"], ratios.get("before", np.nan)))
+    print("\nx products alone (median over rounds), OPENBLAS_NUM_THREADS =", end=" ")
+    print(os.environ.get("OPENBLAS_NUM_THREADS", "unset"))
+    print("      n     d       m  dtype    mfnet_lite  before")
+    for n, d, m, dtype, ratio, old in summary:
+        print(f"  {n:5d} {d:5d} {m:7d}  {dtype:<8} {ratio:8.2f}  {old:6.2f}")
+    print(f"worst: {max(s[4] for s in summary):.2f} x")
 
 
 if __name__ == "__main__":
