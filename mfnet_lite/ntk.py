@@ -234,6 +234,8 @@ def study(
     rng=None,
     *,
     dtype=np.float64,
+    backend=None,
+    device=None,
 ) -> DuStudy:
     r"""Du et al.'s synthetic study: one gradient-descent run per width on the same data.
 
@@ -256,6 +258,10 @@ def study(
         the time; at the paper's size it changes the final pattern fractions by at most
         :math:`1.3\cdot 10^{-4}` (13 of the :math:`10^5` signs at m = 100; measured in
         ``benchmarks/kernels.py``).
+    backend, device : optional
+        Where the training runs compute, as in :meth:`mfnet_lite.Network.to`: e.g.
+        ``backend="torch", device="cuda"`` for a GPU. The networks are drawn by NumPy first, so
+        the seed gives the same study everywhere; the kernel and the records stay NumPy.
 
     Returns
     -------
@@ -268,19 +274,19 @@ def study(
     lam0, lam_max = lambda_min(H), lambda_max(H)
     step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
     Xt, yt = X.astype(dtype), y.astype(dtype)
-    runs = tuple(
-        train_first_layer(init_du(m, d, rng, dtype=dtype), Xt, yt, step, steps) for m in widths
-    )
+    nets = (init_du(m, d, rng, dtype=dtype).to(backend, device=device) for m in widths)
+    runs = tuple(train_first_layer(net, Xt, yt, step, steps) for net in nets)
     return DuStudy(X, y, H, lam0, lam_max, step, runs)
 
 
-def paper_study(rng=0, *, dtype=np.float64) -> DuStudy:
+def paper_study(rng=0, *, dtype=np.float64, backend=None, device=None) -> DuStudy:
     """The paper's size: ``study(**PAPER_SIZE)`` (n = d = 1000, 100 steps, widths 100 to 6400).
 
     About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
-    (``benchmarks/kernels.py`` measures both).
+    (``benchmarks/kernels.py`` measures both); ``backend="torch", device="cuda"`` runs it on a
+    GPU (see :func:`study`).
     """
-    return study(**PAPER_SIZE, rng=rng, dtype=dtype)
+    return study(**PAPER_SIZE, rng=rng, dtype=dtype, backend=backend, device=device)
 
 
 def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:

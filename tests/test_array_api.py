@@ -160,3 +160,13 @@ def test_mixing_libraries_and_bad_tensors_fail_clearly():
         net.to("no_such_library")
     with pytest.raises(TypeError, match="X must be an array of real numbers"):
         net.predict(torch.ones((3, 2), dtype=torch.complex128))
+
+
+def test_du_study_on_torch_matches_numpy():
+    """The one-argument switch of the study: same seed, same networks, same runs."""
+    want = mf.ntk.study(30, 8, (50, 200), steps=20, rng=5)
+    got = mf.ntk.study(30, 8, (50, 200), steps=20, rng=5, backend="torch", device="cpu")
+    assert isinstance(got.runs[0].net.B, torch.Tensor) and isinstance(got.H_inf, np.ndarray)
+    for run, ref in zip(got.runs, want.runs, strict=True):
+        close(run.losses, ref.losses)
+        assert_allclose(run.pattern_change, ref.pattern_change, rtol=0, atol=0)
