@@ -36,7 +36,9 @@ _NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 def _is_foreign(x) -> bool:
     """True for an array of a library other than NumPy (a torch tensor, a strict array, ...)."""
-    return array_api_compat.is_array_api_obj(x) and not isinstance(x, (np.ndarray, np.generic))
+    if isinstance(x, (np.ndarray, np.generic, float, int, list, tuple)) or x is None:
+        return False  # the common cases, answered before array-api-compat's longer checks
+    return array_api_compat.is_array_api_obj(x)
 
 
 def namespace(*arrays):

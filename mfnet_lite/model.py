@@ -314,7 +314,7 @@ def _loss_terms(h, y, loss: str):
 
 def _tiles(n: int, m: int, B) -> tuple[int, int]:
     """Rows of X and neurons per tile of the fused pass: cache-sized on a CPU, large elsewhere."""
-    if "cpu" in str(_array.device(B)).lower():
+    if _array.is_numpy(_array.namespace(B)) or "cpu" in str(_array.device(B)).lower():
         return _TILE_ROWS, _TILE_COLS
     return max(1, min(n, _DEVICE_BLOCK // m)), m
 
@@ -368,7 +368,7 @@ def _value_and_grad(a, B, c, X, y, loss, reduction, need_a, need_B):
         value = 0.0
         for s in starts:
             Xs, ys = X[s : min(s + rows, n), :], y[s : min(s + rows, n)]
-            h, signs = xp.zeros_like(ys), []
+            h, signs = 0.0, []
             for t in range(0, m, cols):
                 Z = Xs @ B[t : min(t + cols, m), :].T
                 if need_D:
