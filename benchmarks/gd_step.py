@@ -14,8 +14,9 @@ busy machine slows every row alike):
 - ``products alone``: the two products no step can avoid, ``X @ B.T`` and ``D.T @ X``;
 - ``plain NumPy``: the step written the obvious way (relu, mask, two products, a gemv), with
   every intermediate at full size (n, m);
-- ``PyTorch (CPU)``: autograd on the same loss, and ``mfnet_lite`` on torch tensors (the array
-  API path), when torch is installed;
+- ``PyTorch``: autograd on the same loss, the step written by hand, and ``mfnet_lite`` on torch
+  tensors (the array API path), when torch is installed, on the CPU or ``--device cuda``
+  (then it also prints mfnet_lite's speed against the step by hand);
 - ``before``: the same step from an older copy of the package (``--before``), in the same rounds.
 
 ``--step-only`` keeps the rows that the target concerns (``mfnet_lite``, ``products alone`` and
@@ -57,23 +58,40 @@ def plain_numpy_step(a, B, c, X, y):
     return grad_a, grad_B
 
 
-def torch_rows(torch, net, X, y):
-    """PyTorch's autograd step and mfnet_lite's step on torch tensors (CPU)."""
-    tX, ty = torch.from_numpy(X), torch.from_numpy(y)
-    ta = torch.from_numpy(net.a.copy()).requires_grad_()
-    tB = torch.from_numpy(net.B.copy()).requires_grad_()
-    c = net.factor
+def torch_rows(torch, net, X, y, device):
+    """PyTorch's autograd step, the step written by hand in PyTorch (the reference for a GPU)
+    and mfnet_lite's step on torch tensors, all on ``device``."""
+    tX, ty = torch.asarray(X, device=device), torch.asarray(y, device=device)
+    ta = torch.asarray(net.a.copy(), device=device).requires_grad_()
+    tB = torch.asarray(net.B.copy(), device=device).requires_grad_()
+    c, n = net.factor, X.shape[0]
+    sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
 
     def autograd_step():
         ta.grad = tB.grad = None
         h = c * (torch.relu(tX @ tB.T) @ ta)
         (0.5 * ((h - ty) ** 2).mean()).backward()
+        sync()
 
-    rows = {"PyTorch autograd": autograd_step}
+    def by_hand():
+        with torch.no_grad():
+            Z = tX @ tB.T
+            r = (c * (torch.relu(Z) @ ta) - ty) / n
+            DtX = ((Z > 0) * r[:, None]).T @ tX
+            grads = (c * (tB * DtX).sum(1), (c * ta)[:, None] * DtX)
+        sync()
+        return grads
+
+    rows = {"PyTorch autograd": autograd_step, "PyTorch by hand": by_hand}
     try:
-        tnet = mf.Network(torch.from_numpy(net.a.copy()), torch.from_numpy(net.B.copy()))
+        tnet = mf.Network(ta.detach(), tB.detach())
         mf.model.value_and_gradients(tnet, tX, ty)
-        rows["mfnet_lite, torch"] = lambda: mf.model.value_and_gradients(tnet, tX, ty)
+
+        def mfnet_step():
+            mf.model.value_and_gradients(tnet, tX, ty)
+            sync()
+
+        rows["mfnet_lite, torch"] = mfnet_step
     except (TypeError, ValueError):  # a version of mfnet_lite without the array API path
         pass
     return rows
@@ -91,7 +109,7 @@ def load_before(folder):
     return module
 
 
-def bench(n, d, m, dtype, repeat, torch, budget, before=None, step_only=False):
+def bench(n, d, m, dtype, repeat, torch, budget, before=None, step_only=False, device="cpu"):
     rng = np.random.default_rng(0)
     X = mf.data.sphere(n, d, rng).astype(dtype)
     y = rng.standard_normal(n).astype(dtype)
@@ -108,7 +126,7 @@ def bench(n, d, m, dtype, repeat, torch, budget, before=None, step_only=False):
     if not step_only:
         fns["plain NumPy"] = lambda: plain_numpy_step(a, B, c, X, y)
         if torch is not None:
-            fns.update(torch_rows(torch, net, X, y))
+            fns.update(torch_rows(torch, net, X, y, device))
     times = {name: [] for name in fns}
     start = time.perf_counter()
     for fn in fns.values():  # warm-up
@@ -126,6 +144,9 @@ def bench(n, d, m, dtype, repeat, torch, budget, before=None, step_only=False):
     for name, t in times.items():
         ratios[name] = float(np.median(np.asarray(t) / base))
         print(f"  {name:<18} {1e3 * np.median(t):9.2f} ms   {ratios[name]:5.2f} x products alone")
+    if "mfnet_lite, torch" in times:
+        ratio = np.median(np.asarray(times["PyTorch by hand"]) / times["mfnet_lite, torch"])
+        print(f"  speed of mfnet_lite on torch ({device}) against the step by hand: {ratio:.2f}")
     return ratios
 
 
@@ -141,6 +162,7 @@ def main(argv=None):
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch rows")
     p.add_argument("--step-only", action="store_true", help="time only the step, the products")
     p.add_argument("--before", help="a folder holding an older mfnet_lite to time beside")
+    p.add_argument("--device", default="cpu", help="PyTorch's device for its rows, e.g. cuda")
     args = p.parse_args(argv)
     before = load_before(args.before) if args.before else None
     sweep = QUICK if args.quick else FULL
@@ -157,7 +179,16 @@ def main(argv=None):
     summary = []
     for n, d, m, dtype in itertools.product(ns, ds, ms, args.dtype):
         ratios = bench(
-            n, d, m, np.dtype(dtype), args.repeat, torch, args.budget, before, args.step_only
+            n,
+            d,
+            m,
+            np.dtype(dtype),
+            args.repeat,
+            torch,
+            args.budget,
+            before,
+            args.step_only,
+            args.device,
         )
         summary.append((n, d, m, dtype, ratios["mfnet_lite"], ratios.get("before", np.nan)))
     print("\nx products alone (median over rounds), OPENBLAS_NUM_THREADS =", end=" ")
