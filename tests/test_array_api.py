@@ -170,3 +170,13 @@ def test_du_study_on_torch_matches_numpy():
     for run, ref in zip(got.runs, want.runs, strict=True):
         close(run.losses, ref.losses)
         assert_allclose(run.pattern_change, ref.pattern_change, rtol=0, atol=0)
+
+
+def test_transport_takes_networks_of_any_library():
+    """Optimal transport is NumPy (POT): a torch network crosses the border once, unchanged."""
+    net = mf.model.init_network(20, 2, 0)
+    U, mass = mf.transport.sphere_measure(net.to("torch"))
+    assert isinstance(U, np.ndarray)
+    want = mf.transport.sphere_measure(net)
+    assert_allclose(U, want[0], rtol=0, atol=0)
+    assert_allclose(mass, want[1], rtol=0, atol=0)
