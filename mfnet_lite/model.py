@@ -325,9 +325,10 @@ def _blas():
     return threadpoolctl.ThreadpoolController().select(user_api="blas")
 
 
-def _workers(xp, blocks: int) -> int:
-    """Threads sharing the row blocks: as many as NumPy's BLAS has, when there are two blocks."""
-    if blocks < 2 or not _array.is_numpy(xp):
+def _workers(xp, blocks: int, entries: int) -> int:
+    """Threads sharing the row blocks: as many as NumPy's BLAS has, for two blocks or more and a
+    step of at least 2**20 pre-activations (below, starting threads costs more than it saves)."""
+    if blocks < 2 or entries < 2**20 or not _array.is_numpy(xp):
         return 1
     return min(blocks, max([info["num_threads"] for info in _blas().info()], default=1))
 
@@ -383,7 +384,7 @@ def _value_and_grad(a, B, c, X, y, loss, reduction, need_a, need_B):
         return value, DtX
 
     starts = range(0, n, rows)
-    workers = _workers(xp, len(starts))
+    workers = _workers(xp, len(starts), n * m)
     if workers == 1:
         value, DtX = blocks(starts)
     else:

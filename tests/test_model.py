@@ -96,16 +96,18 @@ def test_threads_share_the_row_blocks(monkeypatch):
     rng = np.random.default_rng(4)
     X, y, _ = mf.data.teacher_student(101, 4, 3, rng)
     net = init_network(13, 4, rng)
+    workers = model._workers
+    assert workers(net.xp, 1, 2**30) == 1  # one block: no threads
+    assert workers(net.xp, 8, 2**19) == 1  # a small step: no threads
     monkeypatch.setattr(model, "_TILE_ROWS", 7)  # 15 blocks
     monkeypatch.setattr(model, "_TILE_COLS", 5)
     ref = model.value_and_gradients(net, X, y)
     for threads in (2, 3, 15):
-        monkeypatch.setattr(model, "_workers", lambda xp, blocks, t=threads: min(t, blocks))
+        monkeypatch.setattr(model, "_workers", lambda xp, blocks, n, t=threads: min(t, blocks))
         for r, b in zip(ref, model.value_and_gradients(net, X, y), strict=True):
             assert_allclose(b, r, rtol=1e-12, atol=1e-15)  # summation order only
         again = model.value_and_gradients(net, X, y)
         assert again[0] == model.value_and_gradients(net, X, y)[0]  # same split, same bits
-    assert model._workers(net.xp, 1) == 1  # one block: no threads
 
 
 def test_float32_stays_float32():
