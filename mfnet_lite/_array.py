@@ -29,6 +29,7 @@ __all__ = [
     "backend_namespace",
     "device",
     "check_array",
+    "common",
 ]
 
 _NUMPY = array_api_compat.array_namespace(np.empty(0))

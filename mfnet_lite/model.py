@@ -427,7 +427,9 @@ def value_and_gradients(
             \mathbb{1}\{b_j \cdot x_i > 0\}\, x_i.
 
     A frozen layer (``trainable="a"`` or ``"B"`` names the one that is trained) gets a zero
-    gradient. The ReLU derivative at 0 is taken as 0.
+    gradient. The ReLU derivative at 0 is taken as 0. The gradients are arrays of the network's
+    library, on its device (``X`` and ``y`` are moved there); the risk is a Python float. The
+    pass is tiled: its memory is :math:`O(256\,m + md)`, never :math:`O(nm)` (see ``_value_and_grad``).
     """
     check_choice(trainable, "trainable", TRAINABLE)
     X, y = _check_data(net, X, y, loss, reduction)
