@@ -461,7 +461,8 @@ def balance(net: Network) -> np.ndarray:
     r"""The per-neuron quantity :math:`a_j^2 - \|b_j\|^2`, conserved by gradient flow (chapter 1)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
-    return net.a.astype(np.float64) ** 2 - np.einsum("jk,jk->j", net.B, net.B, dtype=np.float64)
+    a, B = _array.to_numpy(net.a), _array.to_numpy(net.B)  # a record for plots: NumPy
+    return a.astype(np.float64) ** 2 - np.einsum("jk,jk->j", B, B, dtype=np.float64)
 
 
 def sample_outputs(x, m: int, n_networks: int, rng=None, *, scale="mean-field") -> np.ndarray:

@@ -175,6 +175,7 @@ def test_du_study_on_torch_matches_numpy():
 def test_transport_takes_networks_of_any_library():
     """Optimal transport is NumPy (POT): a torch network crosses the border once, unchanged."""
     net = mf.model.init_network(20, 2, 0)
+    assert_allclose(mf.model.balance(net.to("torch")), mf.model.balance(net), rtol=0, atol=0)
     U, mass = mf.transport.sphere_measure(net.to("torch"))
     assert isinstance(U, np.ndarray)
     want = mf.transport.sphere_measure(net)
