@@ -6,7 +6,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._array import to_numpy
 from ..model import Network
 
 __all__ = [
@@ -58,6 +57,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     Left: each particle, and the ray to its direction on the unit circle. Right: the sphere
     measure as sticks of height |w_j|²/m at the angle of w_j/|w_j|.
     """
+    from .. import _array
     from ..transport import sphere_measure
 
     if net.d != 1:
@@ -66,7 +66,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.6))
     theta = np.linspace(-np.pi, np.pi, n_grid)
     ax1.plot(np.cos(theta), np.sin(theta), "k-", lw=0.6)
-    W = to_numpy(net.W)
+    W = _array.to_numpy(net.W)
     for w, u in zip(W, U, strict=True):
         ax1.plot([0, w[0]], [0, w[1]], color="0.7", lw=0.6)
         ax1.plot(*u, "k.", ms=3)
