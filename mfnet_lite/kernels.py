@@ -131,7 +131,7 @@ def ntk_gram(W, X) -> np.ndarray:
     W = _first_layer(W)
     X = check_unit_norm(X)
     if W.shape[1] != X.shape[1]:
-        raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X; got {tuple(W.shape)}.")
+        raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X; got {W.shape}.")
     xp, device = _array.common(W, X)  # computed where W (or X) lives: NumPy, PyTorch, ...
     W, X = _array.move(W, xp, device), _array.move(X, xp, device)
     W = xp.astype(W, xp.result_type(W, X))
