@@ -34,11 +34,13 @@ References
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 import scipy.linalg
 
+from . import _array
 from ._validation import check_array, check_choice, check_scalar
 from .model import Network
 
@@ -67,10 +69,11 @@ def check_unit_norm(X, name: str = "X", *, atol: float | None = None) -> np.ndar
     ValueError
         If a row's norm differs from 1 by more than ``atol``; the message says how to normalise.
     """
-    X = check_array(X, name, ndim=2)
+    X = _array.check_array(X, name, ndim=2)  # stays in its array library (NumPy, PyTorch, ...)
+    xp = _array.namespace(X)
     if atol is None:
-        atol = max(1e-6, 100 * float(np.finfo(X.dtype).eps))
-    norms = np.linalg.norm(X, axis=1)
+        atol = max(1e-6, 100 * float(xp.finfo(X.dtype).eps))
+    norms = _array.to_numpy(xp.linalg.vector_norm(X, axis=1))
     bad = np.flatnonzero(np.abs(norms - 1.0) > atol)
     if bad.size:
         raise ValueError(
@@ -84,7 +87,7 @@ def check_unit_norm(X, name: str = "X", *, atol: float | None = None) -> np.ndar
 def _first_layer(W) -> np.ndarray:
     if isinstance(W, Network):
         return W.B
-    return check_array(W, "W", ndim=2)
+    return _array.check_array(W, "W", ndim=2)
 
 
 def ntk_gram(W, X) -> np.ndarray:
@@ -130,25 +133,29 @@ def ntk_gram(W, X) -> np.ndarray:
     X = check_unit_norm(X)
     if W.shape[1] != X.shape[1]:
         raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X; got {W.shape}.")
+    xp, device = _array.common(W, X)  # computed where W (or X) lives: NumPy, PyTorch, ...
+    W, X = _array.move(W, xp, device), _array.move(X, xp, device)
+    W = xp.astype(W, xp.result_type(W, X))
     m = W.shape[0]
     # 0/1 sums are exact in float32 below 2**24, and sgemm is twice as fast as dgemm.
-    ind_dtype = np.float32 if m < 2**24 else np.float64
-    A = (X @ W.T >= 0).astype(ind_dtype)
+    ind_dtype = xp.float32 if m < 2**24 else xp.float64
+    A = xp.astype(X @ W.T >= 0, ind_dtype)
     counts = A @ A.T
-    return (X @ X.T) * (counts.astype(np.float64) / m)
+    return (X @ X.T) * (xp.astype(counts, xp.float64) / m)
 
 
 def _check_parallel(G: np.ndarray, on_parallel: str, tol: float) -> None:
     """Warn or raise when an off-diagonal |x_i · x_j| of the Gram matrix G reaches 1 - tol."""
     if on_parallel == "ignore" or G.shape[0] < 2:
         return
-    C = np.abs(G)
-    np.fill_diagonal(C, 0.0)
-    i, j = np.unravel_index(int(np.argmax(C)), C.shape)
-    if C[i, j] < 1.0 - tol:
+    xp, n = _array.namespace(G), G.shape[0]
+    C = xp.where(xp.eye(n, dtype=xp.bool, device=_array.device(G)), 0.0, xp.abs(G))
+    i, j = divmod(int(xp.argmax(xp.reshape(C, (-1,)))), n)
+    largest = float(C[i, j])
+    if largest < 1.0 - tol:
         return
     message = (
-        f"inputs {i} and {j} of X are parallel (|x_i . x_j| = {C[i, j]:.12f}): the smallest "
+        f"inputs {i} and {j} of X are parallel (|x_i . x_j| = {largest:.12f}): the smallest "
         "eigenvalue lambda_0 of H_infinity may be 0 (it is 0 for duplicates), and Du et al.'s "
         "theorem does not apply. Remove duplicates or antipodes, or perturb the inputs."
     )
@@ -201,14 +208,11 @@ def h_infinity(X, *, on_parallel: str = "warn", parallel_tol: float = 1e-8) -> n
     X = check_unit_norm(X)
     check_choice(on_parallel, "on_parallel", ("warn", "raise", "ignore"))
     parallel_tol = check_scalar(parallel_tol, "parallel_tol", low=0.0, high=1.0)
-    G = (X @ X.T).astype(np.float64)
+    xp = _array.namespace(X)  # computed in X's array library: NumPy, PyTorch, ...
+    G = xp.astype(X @ X.T, xp.float64)
     _check_parallel(G, on_parallel, parallel_tol)
-    np.clip(G, -1.0, 1.0, out=G)
-    H = np.arccos(G)
-    np.subtract(np.pi, H, out=H)
-    H *= G
-    H /= 2 * np.pi
-    return H
+    G = xp.clip(G, -1.0, 1.0)
+    return (math.pi - xp.acos(G)) * G / (2 * math.pi)
 
 
 def second_layer_infinity(X) -> np.ndarray:
@@ -310,7 +314,7 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
     >>> round(lambda_min(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
     1.0
     """
-    H = check_array(H, "H", ndim=2)
+    H = check_array(_array.to_numpy(H), "H", ndim=2)  # LAPACK through SciPy takes NumPy
     if H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be a square matrix; got shape {H.shape}.")
     check_choice(method, "method", ("auto", "subset", "mixed", "dense"))

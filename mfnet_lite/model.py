@@ -21,11 +21,15 @@ with ``reduction="sum"`` dropping the :math:`1/n` (the convention of Du et al., 
 
 from __future__ import annotations
 
+import functools
+import math
 import numbers
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.special import expit
+import threadpoolctl
 
+from . import _array
 from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
 
 __all__ = [
@@ -46,11 +50,14 @@ LOSSES = ("square", "logistic")
 REDUCTIONS = ("mean", "sum")
 TRAINABLE = ("both", "a", "B")
 
-# Rows of X handled at once in the fused forward/backward pass: the (rows, m) block of
-# pre-activations stays in cache between the passes over it, and its buffer is reused instead
-# of faulting in n*m fresh pages. Blocks of 2**19 entries (52 rows at m = 10 000) were the
-# fastest in benchmarks/gd_step.py on the 2-core machine we use.
-_BLOCK_ENTRIES = 2**19
+# Tiles of the fused forward/backward pass on a CPU: 256 rows of X by 1024 neurons, 2 MiB of
+# float64 pre-activations, which stay in cache (2 MiB of L2 per core, 32 MiB of L3 on the machine
+# we use) through the passes over them. The row count is also the inner dimension of the
+# backward product D^T X: with 256 rows each pass over the (m, d) result is paid for by 256
+# rank-one updates (the former blocks of 2**19 entries had 13 rows at m = 40 000 and cost 3x
+# the products). On a GPU one launch per operation is what counts: up to 2**26 entries a tile.
+_TILE_ROWS, _TILE_COLS = 256, 1024
+_DEVICE_BLOCK = 2**26
 
 
 def output_factor(scale, m: int) -> float:
@@ -67,7 +74,7 @@ def output_factor(scale, m: int) -> float:
     m = check_int(m, "m", low=1)
     if isinstance(scale, str):
         check_choice(scale, "scale", SCALES)
-        return 1.0 / m if scale == "mean-field" else 1.0 / np.sqrt(m)
+        return 1.0 / m if scale == "mean-field" else 1.0 / math.sqrt(m)
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
         raise TypeError(
             f"scale must be 'mean-field', 'ntk' or a positive number; got {type(scale).__name__}."
@@ -90,8 +97,11 @@ class Network:
 
     Notes
     -----
-    A ``Network`` is immutable: its arrays are private read-only copies, and training returns
-    new networks. Float32 parameters stay float32; anything else becomes float64.
+    A ``Network`` is immutable: its arrays are private copies (read-only for NumPy), and
+    training returns new networks. Float32 parameters stay float32; anything else becomes
+    float64. The arrays may come from any array-API library (PyTorch tensors, on the CPU or a
+    GPU): the network then computes there, and data given as NumPy is moved to it once per
+    call. :meth:`to` moves a network, e.g. ``net.to("torch", device="cuda")``.
 
     Examples
     --------
@@ -106,8 +116,11 @@ class Network:
     __slots__ = ("_a", "_B", "_scale", "_c")
 
     def __init__(self, a, B, scale="mean-field"):
-        B = check_array(B, "B", ndim=2, copy=True)
-        a = check_array(a, "a", ndim=1, dtype=B.dtype, copy=True)
+        xp = _array.namespace(a, B)
+        B = _array.check_array(B, "B", xp=xp, ndim=2, copy=True)
+        a = _array.check_array(
+            a, "a", xp=xp, device=_array.device(B), ndim=1, dtype=B.dtype, copy=True
+        )
         if a.shape[0] != B.shape[0]:
             raise ValueError(
                 f"a and B must have the same number of neurons m; got a: {a.shape}, B: {B.shape}."
@@ -115,8 +128,9 @@ class Network:
         if B.shape[0] == 0:
             raise ValueError("a network needs at least one neuron; got m = 0.")
         self._c = output_factor(scale, B.shape[0])
-        a.setflags(write=False)
-        B.setflags(write=False)
+        if _array.is_numpy(xp):
+            a.setflags(write=False)
+            B.setflags(write=False)
         self._a, self._B, self._scale = a, B, scale
 
     a = property(lambda self: self._a, doc="Output weights, shape (m,), read-only.")
@@ -126,34 +140,59 @@ class Network:
     m = property(lambda self: self._B.shape[0], doc="Number of neurons.")
     d = property(lambda self: self._B.shape[1], doc="Input dimension.")
     dtype = property(lambda self: self._B.dtype, doc="Floating dtype of the parameters.")
+    xp = property(lambda self: _array.namespace(self._B), doc="The array-API namespace used.")
+    device = property(lambda self: _array.device(self._B), doc="Where the arrays live.")
 
     def __repr__(self) -> str:
         return f"Network(m={self.m}, d={self.d}, scale={self._scale!r})"
 
     def replace(self, a=None, B=None, scale=None) -> Network:
-        """A new network with some of ``a``, ``B``, ``scale`` replaced."""
+        """A new network with some of ``a``, ``B``, ``scale`` replaced (in this network's library)."""
+        xp, device = self.xp, self.device
         return Network(
-            self._a if a is None else a,
-            self._B if B is None else B,
+            self._a if a is None else _array.move(a, xp, device),
+            self._B if B is None else _array.move(B, xp, device),
             self._scale if scale is None else scale,
         )
 
-    def predict(self, X) -> np.ndarray:
+    def to(self, backend=None, *, device=None) -> Network:
+        """The same network in another array library and/or on another device.
+
+        Parameters
+        ----------
+        backend : str or module, optional
+            ``"numpy"``, ``"torch"`` or any array-API library (by name or as the module);
+            by default the network's own.
+        device : optional
+            A device of that library, e.g. ``"cuda"`` or ``"cpu"`` for PyTorch.
+
+        Examples
+        --------
+        >>> net = Network(np.ones(3), np.eye(3))
+        >>> net.to("numpy") is not net, type(net.to("numpy").a).__name__
+        (True, 'ndarray')
+        """
+        xp = self.xp if backend is None else _array.backend_namespace(backend)
+        return Network(
+            _array.move(self._a, xp, device), _array.move(self._B, xp, device), self._scale
+        )
+
+    def predict(self, X):
         r"""The outputs :math:`h(x_i)` for the rows of ``X`` (shape (n, d)), shape (n,)."""
         X = _check_X(X, self)
-        return self._c * (np.maximum(X @ self._B.T, 0.0) @ self._a)
+        return self._c * (self.xp.maximum(X @ self._B.T, 0.0) @ self._a)
 
     def __call__(self, X) -> np.ndarray:
         return self.predict(X)
 
     @property
-    def W(self) -> np.ndarray:
+    def W(self):
         """The particles :math:`w_j = (a_j, b_j)` stacked as rows, shape (m, d + 1)."""
-        return np.column_stack([self._a, self._B])
+        return self.xp.concat([self._a[:, None], self._B], axis=1)
 
 
-def _check_X(X, net: Network) -> np.ndarray:
-    X = check_array(X, "X", ndim=2, dtype=net.dtype)
+def _check_X(X, net: Network):
+    X = _array.check_array(X, "X", xp=net.xp, device=net.device, ndim=2, dtype=net.dtype)
     if X.shape[1] != net.d:
         raise ValueError(
             f"X must have shape (n, {net.d}) to match the network's d = {net.d}; got {X.shape}."
@@ -161,11 +200,12 @@ def _check_X(X, net: Network) -> np.ndarray:
     return X
 
 
-def _check_y(y, X: np.ndarray, loss: str) -> np.ndarray:
-    y = check_array(y, "y", ndim=1, dtype=X.dtype)
+def _check_y(y, X, loss: str):
+    xp = _array.namespace(X)
+    y = _array.check_array(y, "y", xp=xp, device=_array.device(X), ndim=1, dtype=X.dtype)
     if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}.")
-    if loss == "logistic" and not np.all(np.abs(y) == 1):
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {tuple(y.shape)}.")
+    if loss == "logistic" and not bool(xp.all(xp.abs(y) == 1)):
         raise ValueError("y must hold labels -1 or +1 for the logistic loss.")
     return y
 
@@ -260,48 +300,100 @@ def _check_neurons(a, B, X):
     return a, B, X
 
 
-def _loss_terms(h: np.ndarray, y: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """Pointwise loss values and derivatives in h."""
+def _loss_terms(h, y, loss: str):
+    """Pointwise loss values and derivatives in h (any array library)."""
     if loss == "square":
         r = h - y
         return 0.5 * r * r, r
+    xp = _array.namespace(h)
     margin = y * h
-    return np.logaddexp(0.0, -margin), -y * expit(-margin)
+    zero = xp.zeros_like(margin)
+    # log(1 + e^{-t}) and its derivative -sigmoid(-t) = -exp(-log(1 + e^t)), both without overflow.
+    return xp.logaddexp(zero, -margin), -y * xp.exp(-xp.logaddexp(zero, margin))
+
+
+def _tiles(n: int, m: int, B) -> tuple[int, int]:
+    """Rows of X and neurons per tile of the fused pass: cache-sized on a CPU, large elsewhere."""
+    if _array.is_numpy(_array.namespace(B)) or "cpu" in str(_array.device(B)).lower():
+        return _TILE_ROWS, _TILE_COLS
+    return max(1, min(n, _DEVICE_BLOCK // m)), m
+
+
+@functools.cache
+def _blas():
+    """NumPy's BLAS, as threadpoolctl sees it (its thread count, and a way to limit it)."""
+    return threadpoolctl.ThreadpoolController().select(user_api="blas")
+
+
+def _workers(xp, blocks: int, entries: int) -> int:
+    """Threads sharing the row blocks: as many as NumPy's BLAS has, for two blocks or more and a
+    step of at least 2**20 pre-activations (below, starting threads costs more than it saves)."""
+    if blocks < 2 or entries < 2**20 or not _array.is_numpy(xp):
+        return 1
+    return min(blocks, max([info["num_threads"] for info in _blas().info()], default=1))
 
 
 def _value_and_grad(a, B, c, X, y, loss, reduction, need_a, need_B):
-    r"""Fused forward and backward pass, blocked over the rows of X.
+    r"""Fused forward and backward pass, in tiles of rows of X by neurons, on any array library.
 
     With :math:`Z = X B^\top`, :math:`r_i = \ell'(h_i, y_i)/n` and
     :math:`D = \mathbb{1}\{Z > 0\} \odot r`, the gradients are
     :math:`\nabla_{b_j} G = c\, a_j (D^\top X)_j` and, by Euler's identity for the ReLU
     (:math:`\sigma(z) = z\,\mathbb 1\{z > 0\}`), :math:`\partial_{a_j} G = c\, b_j \cdot (D^\top X)_j`.
-    So one product :math:`D^\top X` serves both layers.
+    So one product :math:`D^\top X` serves both layers, and the step costs the two products
+    :math:`X B^\top` and :math:`D^\top X` plus passes over tiles that stay in cache.
+
+    For each block of ``rows`` rows of X, tile by tile over ``cols`` neurons: the forward pass
+    computes the tile of :math:`Z`, keeps its sign pattern :math:`\mathbb 1\{Z > 0\}` and adds
+    :math:`\sigma(Z) a` to the outputs; once the block's residuals :math:`r` are known, the
+    backward pass adds :math:`\mathbb 1\{Z > 0\}^\top (r \odot X)` to :math:`D^\top X`.
+    Stored, per thread: one tile of :math:`Z` at a time, the block's sign pattern (``rows`` by
+    m booleans) and :math:`D^\top X` (m by d), so memory is :math:`O(\text{rows}\cdot m + m d)`,
+    never :math:`O(nm)`.
+
+    With NumPy and a BLAS of several threads, the row blocks are shared among as many Python
+    threads (block k to thread k mod T, summed in a fixed order, so the result is the same at
+    every run), each calling BLAS with one thread: a tile is too small to split across cores,
+    and on a busy machine every call that does wakes threads that wait for each other (measured:
+    4x the two products with two BLAS threads and 3 blocks per tile call, against about 1x).
     """
-    n = X.shape[0]
-    m = a.shape[0]
+    xp = _array.namespace(B)
+    n, m = X.shape[0], a.shape[0]
     weight = 1.0 / n if reduction == "mean" else 1.0
     need_D = need_a or need_B
-    rows = max(1, min(n, _BLOCK_ENTRIES // m))
-    block = np.empty((rows, m), dtype=B.dtype)
-    mask = np.empty((rows, m), dtype=bool) if need_D else None
-    DtX = np.zeros_like(B) if need_D else None
-    value = 0.0
-    for s in range(0, n, rows):
-        Xs = X[s : s + rows]
-        k = Xs.shape[0]
-        Z = np.matmul(Xs, B.T, out=block[:k])
-        if need_D:
-            np.greater(Z, 0.0, out=mask[:k])
-        np.maximum(Z, 0.0, out=Z)
-        h = c * (Z @ a)
-        vals, r = _loss_terms(h, y[s : s + rows], loss)
-        value += float(vals.sum(dtype=np.float64))
-        if need_D:
-            np.multiply(mask[:k], (weight * r)[:, None], out=Z)  # Z is now D
-            DtX += Z.T @ Xs
-    grad_a = c * np.einsum("jk,jk->j", B, DtX) if need_a else np.zeros_like(a)
-    grad_B = (c * a)[:, None] * DtX if need_B else np.zeros_like(B)
+    rows, cols = _tiles(n, m, B)
+
+    def blocks(starts):
+        """The value and :math:`D^\top X` summed over the row blocks beginning at ``starts``."""
+        DtX = xp.zeros_like(B) if need_D else None
+        value = 0.0
+        for s in starts:
+            Xs, ys = X[s : min(s + rows, n), :], y[s : min(s + rows, n)]
+            h, signs = 0.0, []
+            for t in range(0, m, cols):
+                Z = Xs @ B[t : min(t + cols, m), :].T
+                if need_D:
+                    signs.append(Z > 0)
+                h = h + xp.maximum(Z, 0.0) @ a[t : min(t + cols, m)]
+            vals, r = _loss_terms(c * h, ys, loss)
+            value += float(xp.sum(vals, dtype=xp.float64))
+            if need_D:
+                rX = (weight * r)[:, None] * Xs
+                for t, active in zip(range(0, m, cols), signs, strict=True):
+                    DtX[t : min(t + cols, m), :] += xp.astype(active, B.dtype).T @ rX
+        return value, DtX
+
+    starts = range(0, n, rows)
+    workers = _workers(xp, len(starts), n * m)
+    if workers == 1:
+        value, DtX = blocks(starts)
+    else:
+        with _blas().limit(limits=1), ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(blocks, [starts[k::workers] for k in range(workers)]))
+        value = sum(part[0] for part in parts)
+        DtX = sum((part[1] for part in parts[1:]), start=parts[0][1]) if need_D else None
+    grad_a = c * xp.vecdot(B, DtX) if need_a else xp.zeros_like(a)
+    grad_B = (c * a)[:, None] * DtX if need_B else xp.zeros_like(B)
     return weight * value, grad_a, grad_B
 
 
@@ -319,7 +411,7 @@ def loss(net: Network, X, y, *, loss: str = "square", reduction: str = "mean") -
     """
     X, y = _check_data(net, X, y, loss, reduction)
     vals, _ = _loss_terms(net.predict(X), y, loss)
-    total = float(vals.sum(dtype=np.float64))
+    total = float(net.xp.sum(vals, dtype=net.xp.float64))
     return total / X.shape[0] if reduction == "mean" else total
 
 
@@ -335,7 +427,9 @@ def value_and_gradients(
             \mathbb{1}\{b_j \cdot x_i > 0\}\, x_i.
 
     A frozen layer (``trainable="a"`` or ``"B"`` names the one that is trained) gets a zero
-    gradient. The ReLU derivative at 0 is taken as 0.
+    gradient. The ReLU derivative at 0 is taken as 0. The gradients are arrays of the network's
+    library, on its device (``X`` and ``y`` are moved there); the risk is a Python float. The
+    pass is tiled: its memory is :math:`O(256\,m + md)`, never :math:`O(nm)` (see ``_value_and_grad``).
     """
     check_choice(trainable, "trainable", TRAINABLE)
     X, y = _check_data(net, X, y, loss, reduction)
@@ -367,7 +461,8 @@ def balance(net: Network) -> np.ndarray:
     r"""The per-neuron quantity :math:`a_j^2 - \|b_j\|^2`, conserved by gradient flow (chapter 1)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
-    return net.a.astype(np.float64) ** 2 - np.einsum("jk,jk->j", net.B, net.B, dtype=np.float64)
+    a, B = _array.to_numpy(net.a), _array.to_numpy(net.B)  # a record for plots: NumPy
+    return a.astype(np.float64) ** 2 - np.einsum("jk,jk->j", B, B, dtype=np.float64)
 
 
 def sample_outputs(x, m: int, n_networks: int, rng=None, *, scale="mean-field") -> np.ndarray:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _array
 from ._validation import check_array, check_int, check_rng, check_scalar
 from .data import ntk_synthetic
 from .kernels import check_unit_norm, h_infinity, lambda_min, ntk_gram
@@ -145,14 +146,15 @@ def train_first_layer(
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
-    X = check_unit_norm(X)
+    xp, device = net.xp, net.device  # the network's array library: NumPy, PyTorch, ...
+    X = _array.check_array(check_unit_norm(X), "X", xp=xp, device=device, dtype=net.dtype)
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
-    y = check_array(y, "y", shape=(X.shape[0],))
+    y = _array.check_array(y, "y", xp=xp, device=device, shape=(X.shape[0],), dtype=net.dtype)
     step = check_scalar(step, "step", low=0.0, include_low=False)
     steps = check_int(steps, "steps", low=0)
     B0, a, c = net.B, net.a, net.factor
-    B = B0.copy()
+    B = xp.asarray(B0, copy=True)
     ca = (c * a)[:, None]
     signs0 = X @ B0.T > 0
     losses, changed, distance, outputs = [], [], [], []
@@ -161,10 +163,9 @@ def train_first_layer(
         for k in range(steps + 1):
             Z = X @ B.T
             active = Z > 0
-            np.maximum(Z, 0.0, out=Z)
-            u = c * (Z @ a)
+            u = c * (xp.maximum(Z, 0.0) @ a)
             r = u - y
-            loss = 0.5 * float(r @ r)
+            loss = 0.5 * float(xp.vecdot(r, r))
             start = losses[0] if losses else loss
             if not np.isfinite(loss) or loss > 1e8 * max(start, 1e-300):
                 if not stop_on_divergence:
@@ -175,13 +176,13 @@ def train_first_layer(
                 diverged = True
                 break
             losses.append(loss)
-            outputs.append(u)
-            changed.append(np.count_nonzero(active != signs0) / active.size)
-            distance.append(float(np.sqrt(((B - B0) ** 2).sum(axis=1).max())))
+            outputs.append(_array.to_numpy(u))
+            changed.append(int(xp.count_nonzero(active != signs0)) / (X.shape[0] * net.m))
+            distance.append(float(xp.sqrt(xp.max(xp.sum((B - B0) ** 2, axis=1)))))
             if k == steps:
                 break
-            np.multiply(active, r[:, None], out=Z)  # Z now holds D_ir = (u_i - y_i) 1{...}
-            B -= step * (ca * (Z.T @ X))
+            D = xp.where(active, r[:, None], 0.0)  # D_ir = (u_i - y_i) 1{w_r . x_i > 0}
+            B -= step * (ca * (D.T @ X))
     return DuRun(
         net0=net,
         net=net.replace(B=B) if not diverged else net.replace(B=B0),
@@ -219,7 +220,7 @@ def lambda_max(H) -> float:
     """The largest eigenvalue of a symmetric matrix (LAPACK's subset driver)."""
     import scipy.linalg
 
-    H = check_array(H, "H", ndim=2)
+    H = check_array(_array.to_numpy(H), "H", ndim=2)  # LAPACK through SciPy takes NumPy
     n = H.shape[0]
     return float(scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
 
@@ -233,6 +234,8 @@ def study(
     rng=None,
     *,
     dtype=np.float64,
+    backend=None,
+    device=None,
 ) -> DuStudy:
     r"""Du et al.'s synthetic study: one gradient-descent run per width on the same data.
 
@@ -255,6 +258,10 @@ def study(
         the time; at the paper's size it changes the final pattern fractions by at most
         :math:`1.3\cdot 10^{-4}` (13 of the :math:`10^5` signs at m = 100; measured in
         ``benchmarks/kernels.py``).
+    backend, device : optional
+        Where the training runs compute, as in :meth:`mfnet_lite.Network.to`: e.g.
+        ``backend="torch", device="cuda"`` for a GPU. The networks are drawn by NumPy first, so
+        the seed gives the same study everywhere; the kernel and the records stay NumPy.
 
     Returns
     -------
@@ -267,19 +274,19 @@ def study(
     lam0, lam_max = lambda_min(H), lambda_max(H)
     step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
     Xt, yt = X.astype(dtype), y.astype(dtype)
-    runs = tuple(
-        train_first_layer(init_du(m, d, rng, dtype=dtype), Xt, yt, step, steps) for m in widths
-    )
+    nets = (init_du(m, d, rng, dtype=dtype).to(backend, device=device) for m in widths)
+    runs = tuple(train_first_layer(net, Xt, yt, step, steps) for net in nets)
     return DuStudy(X, y, H, lam0, lam_max, step, runs)
 
 
-def paper_study(rng=0, *, dtype=np.float64) -> DuStudy:
+def paper_study(rng=0, *, dtype=np.float64, backend=None, device=None) -> DuStudy:
     """The paper's size: ``study(**PAPER_SIZE)`` (n = d = 1000, 100 steps, widths 100 to 6400).
 
     About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
-    (``benchmarks/kernels.py`` measures both).
+    (``benchmarks/kernels.py`` measures both); ``backend="torch", device="cuda"`` runs it on a
+    GPU (see :func:`study`).
     """
-    return study(**PAPER_SIZE, rng=rng, dtype=dtype)
+    return study(**PAPER_SIZE, rng=rng, dtype=dtype, backend=backend, device=device)
 
 
 def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:

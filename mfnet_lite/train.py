@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from . import _array
+from ._validation import check_choice, check_int, check_rng, check_scalar
 from .model import TRAINABLE, Network, _check_data, _value_and_grad
 
 __all__ = [
@@ -153,10 +154,11 @@ class _Recorder:
 
     def snapshot(self, k: int, a, B, **extras) -> None:
         self.snap_steps.append(k)
-        self.a.append(a.copy())
-        self.B.append(B.copy())
+        # Records are NumPy whatever the network's library: they feed plots and transport.
+        self.a.append(np.array(_array.to_numpy(a)))
+        self.B.append(np.array(_array.to_numpy(B)))
         for key, value in extras.items():
-            self.extras.setdefault(key, []).append(np.copy(value))
+            self.extras.setdefault(key, []).append(np.array(_array.to_numpy(value)))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -330,12 +332,25 @@ def _run(
         options.pop("max_loss_ratio"),
     )
     s = net.m if time_scaling == "mean-field" else 1.0
-    h = np.sqrt(eta)
-    a, B = net.a.copy(), net.B.copy()
-    da, dB = np.zeros_like(a), np.zeros_like(B)
+    h = float(np.sqrt(eta))
+    xp, device = net.xp, net.device
+    a, B = xp.asarray(net.a, copy=True), xp.asarray(net.B, copy=True)
+    da, dB = xp.zeros_like(a), xp.zeros_like(B)
     if velocity is not None:
-        da += h * check_array(velocity[0], "velocity[0]", shape=a.shape)
-        dB += h * check_array(velocity[1], "velocity[1]", shape=B.shape)
+        va, vB = velocity
+        va = _array.check_array(
+            va, "velocity[0]", xp=xp, device=device, shape=a.shape, dtype=a.dtype
+        )
+        vB = _array.check_array(
+            vB, "velocity[1]", xp=xp, device=device, shape=B.shape, dtype=B.dtype
+        )
+        da += h * va
+        dB += h * vB
+
+    def normal(x):  # drawn by NumPy, so a seed gives the same noise on every library
+        z = _array.move(rng.standard_normal(tuple(x.shape)), xp, device)
+        return xp.astype(z, x.dtype)
+
     rec = _Recorder(steps, record_every, unit, max_loss_ratio, options.pop("progress"), desc)
     need_a, need_B = trainable != "B", trainable != "a"
     energies = []
@@ -354,7 +369,7 @@ def _run(
             )
             rec.loss(k, value)
             if records:
-                energy = value + float(np.vdot(da, da) + np.vdot(dB, dB)) / (2 * s * eta)
+                energy = value + float(xp.sum(da * da) + xp.sum(dB * dB)) / (2 * s * eta)
                 energies.append(energy)
             last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
             stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
@@ -368,12 +383,12 @@ def _run(
             if need_a:
                 da = beta * da - (eta * s) * grad_a if beta else -((eta * s) * grad_a)
                 if noise:
-                    da += noise * rng.standard_normal(da.shape)
+                    da += noise * normal(da)
                 a += da
             if need_B:
                 dB = beta * dB - (eta * s) * grad_B if beta else -((eta * s) * grad_B)
                 if noise:
-                    dB += noise * rng.standard_normal(dB.shape)
+                    dB += noise * normal(dB)
                 B += dB
     run = rec.result(net.replace(a=a, B=B), time_scaling)
     if records:
@@ -533,7 +548,7 @@ def kinetic(
     """
     eta, beta = polyak_from_kinetic(h, friction)
     temperature = check_scalar(temperature, "temperature", low=0.0)
-    noise = h * np.sqrt(2 * friction * temperature * h)
+    noise = h * float(np.sqrt(2 * friction * temperature * h))
     return _run(
         net,
         X,

@@ -65,7 +65,9 @@ def particles(net: Network) -> tuple[np.ndarray, np.ndarray]:
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
-    W = net.W.astype(np.float64)
+    from ._array import to_numpy  # the NumPy border: POT takes NumPy
+
+    W = to_numpy(net.W).astype(np.float64)
     return W, np.full(net.m, 1.0 / net.m)
 
 

@@ -64,18 +64,50 @@ def test_frozen_layer_gets_zero_gradient_and_the_other_is_unchanged(scale):
     assert not zero_B.any() and not zero_a.any()
 
 
-def test_blocked_pass_equals_single_block(monkeypatch):
-    """The row-blocked forward/backward pass gives the same numbers for any block size."""
+def test_tiled_pass_equals_single_tile(monkeypatch):
+    """The tiled forward/backward pass gives the same numbers for any tile shape, ragged
+    tiles at the edges included, and the same as the formula written at full size."""
     from mfnet_lite import model
 
     rng = np.random.default_rng(3)
     X, y, _ = mf.data.teacher_student(101, 4, 3, rng)
     net = init_network(13, 4, rng)
+    ref = model.value_and_gradients(net, X, y)  # one tile: 101 rows, 13 neurons
+    for rows, cols in [(7, 5), (1, 1), (101, 4), (200, 13)]:  # 15 x 3 tiles, ..., one tile
+        monkeypatch.setattr(model, "_TILE_ROWS", rows)
+        monkeypatch.setattr(model, "_TILE_COLS", cols)
+        tiled = model.value_and_gradients(net, X, y)
+        for r, b in zip(ref, tiled, strict=True):
+            # Only the order of the sums changes: rounding, 1e-12 of the values.
+            assert_allclose(b, r, rtol=1e-12, atol=1e-15)
+    Z = X @ net.B.T
+    r = (net.factor * (np.maximum(Z, 0) @ net.a) - y) / len(y)
+    grad_a = net.factor * (np.maximum(Z, 0).T @ r)
+    grad_B = net.factor * net.a[:, None] * (((Z > 0) * r[:, None]).T @ X)
+    assert_allclose(ref[1], grad_a, rtol=1e-12, atol=1e-15)
+    assert_allclose(ref[2], grad_B, rtol=1e-12, atol=1e-15)
+
+
+def test_threads_share_the_row_blocks(monkeypatch):
+    """With several BLAS threads the row blocks are split among Python threads (block k to
+    thread k mod T); the numbers are those of one thread, up to the order of the final sum."""
+    from mfnet_lite import model
+
+    rng = np.random.default_rng(4)
+    X, y, _ = mf.data.teacher_student(101, 4, 3, rng)
+    net = init_network(13, 4, rng)
+    workers = model._workers
+    assert workers(net.xp, 1, 2**30) == 1  # one block: no threads
+    assert workers(net.xp, 8, 2**19) == 1  # a small step: no threads
+    monkeypatch.setattr(model, "_TILE_ROWS", 7)  # 15 blocks
+    monkeypatch.setattr(model, "_TILE_COLS", 5)
     ref = model.value_and_gradients(net, X, y)
-    monkeypatch.setattr(model, "_BLOCK_ENTRIES", 13 * 7)  # 7 rows a block, 15 blocks
-    blocked = model.value_and_gradients(net, X, y)
-    for r, b in zip(ref, blocked, strict=True):
-        assert_allclose(b, r, rtol=1e-12, atol=1e-15)
+    for threads in (2, 3, 15):
+        monkeypatch.setattr(model, "_workers", lambda xp, blocks, n, t=threads: min(t, blocks))
+        for r, b in zip(ref, model.value_and_gradients(net, X, y), strict=True):
+            assert_allclose(b, r, rtol=1e-12, atol=1e-15)  # summation order only
+        again = model.value_and_gradients(net, X, y)
+        assert again[0] == model.value_and_gradients(net, X, y)[0]  # same split, same bits
 
 
 def test_float32_stays_float32():

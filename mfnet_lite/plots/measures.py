@@ -60,6 +60,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     Left: each particle, and the ray to its direction on the unit circle. Right: the sphere
     measure as sticks of height |w_j|²/m at the angle of w_j/|w_j|.
     """
+    from .. import _array
     from ..transport import sphere_measure
 
     if net.d != 1:
@@ -68,7 +69,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.6))
     theta = np.linspace(-np.pi, np.pi, n_grid)
     ax1.plot(np.cos(theta), np.sin(theta), "k-", lw=0.6)
-    W = net.W
+    W = _array.to_numpy(net.W)
     for w, u in zip(W, U, strict=True):
         ax1.plot([0, w[0]], [0, w[1]], color="0.45", lw=0.6)
         ax1.plot(*u, "k.", ms=3)
