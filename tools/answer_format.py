@@ -91,8 +91,10 @@ def _af_check(case, answer):
     """'' when `answer` passes the case (its reference, and for a pair its gap), else why."""
     why = _af_match(case["ref"], answer, case["rtol"], case["atol"])
     if not why and "gap" in case:
-        a, b = (np.array(item.get("data", item.get("value")), dtype=np.float64)
-                for item in answer["items"][:2])
+        a, b = (
+            np.array(item.get("data", item.get("value")), dtype=np.float64)
+            for item in answer["items"][:2]
+        )
         if np.abs(a - b).max() >= case["gap"]:
             why = f"the two sides differ by more than {case['gap']:g}"
     return why

@@ -47,6 +47,7 @@ def compact(source: str) -> str:
     body = source.split('"""', 2)[2] if source.lstrip().startswith('"""') else source
     return "\n".join(line for line in body.splitlines() if line.strip())
 
+
 # A kernel that never answers its first request is a start-up failure of jupyter_client's TCP
 # transport, not a grading result: the client may connect to a port before the kernel has
 # bound it, and on a loaded machine a reconnect occasionally lands on its own source port (a
@@ -93,9 +94,14 @@ def hidden_cell(question: str, index: int, spec: dict) -> dict:
         f"_af_answer = _af_describe({spec['function']}(*_af_decode({{'items': _af_case['args']}})))\n"
         "assert not _af_check(_af_case, _af_answer), _af_check(_af_case, _af_answer)\n"
     )
-    return {"cell_type": "code", "id": f"hidden-{question}-{index + 1}", "metadata": {},
-            "source": source, "outputs": [],
-            "execution_count": None}
+    return {
+        "cell_type": "code",
+        "id": f"hidden-{question}-{index + 1}",
+        "metadata": {},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
 
 
 def prepare(source: Path, notebook: Path) -> dict:

@@ -44,8 +44,12 @@ def score(questions: dict, answers: dict) -> dict:
             why = next((f"case {i + 1}: {w}" for i, w in enumerate(whys) if w), "")
         if not why and calls and spec["package"] == "forbidden":
             why = f"calls mfnet_lite ({', '.join(calls)}): this question must be implemented"
-        scored[q] = {"score": 0 if why else spec["points"], "points": spec["points"],
-                     "why": why, "package_calls": calls}
+        scored[q] = {
+            "score": 0 if why else spec["points"],
+            "points": spec["points"],
+            "why": why,
+            "package_calls": calls,
+        }
     return scored
 
 

@@ -52,9 +52,10 @@ def isolation() -> dict:
     """What this machine allows: a user id per notebook (root only), no network (unshare)."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return {"user": False, "net": False}
-    net = shutil.which("unshare") and subprocess.run(
-        ["unshare", "--net", "true"], capture_output=True
-    ).returncode == 0
+    net = (
+        shutil.which("unshare")
+        and subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
+    )
     return {"user": True, "net": bool(net)}
 
 
@@ -101,9 +102,13 @@ def run_notebook(notebook: Path, grading: dict, timeout: float, box: dict, watch
     shutil.copyfile(notebook, sandbox / "submission.ipynb")
     token = f"MFNET_GRADE_RUN={os.getpid()}-{random.getrandbits(64):x}"
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(sandbox),
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(sandbox / ".matplotlib"),
-        "OPENBLAS_NUM_THREADS": "1", "MFNET_LITE_PROGRESS": "0", "PYTHONPATH": str(ROOT),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(sandbox),
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(sandbox / ".matplotlib"),
+        "OPENBLAS_NUM_THREADS": "1",
+        "MFNET_LITE_PROGRESS": "0",
+        "PYTHONPATH": str(ROOT),
         # POT imports every array library it finds (PyTorch: seconds); the answers are NumPy.
         **{f"POT_BACKEND_DISABLE_{b}": "1" for b in ("PYTORCH", "JAX", "TENSORFLOW", "CUPY")},
         token.split("=")[0]: token.split("=")[1],
@@ -114,8 +119,17 @@ def run_notebook(notebook: Path, grading: dict, timeout: float, box: dict, watch
         uid = fresh_uid()
         os.chown(sandbox, uid, uid)
         os.chown(sandbox / "submission.ipynb", uid, uid)
-        command = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                   "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", *command]
+        command = [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+            *command,
+        ]
         if box["net"]:
             command = ["unshare", "--net", "--", *command]
     sandbox.chmod(0o700)
@@ -127,19 +141,32 @@ def run_notebook(notebook: Path, grading: dict, timeout: float, box: dict, watch
 
     audit_read, audit_write = os.pipe()
     orders = {
-        "notebook": "submission.ipynb", "format": FORMAT, "audit_fd": audit_write,
-        "questions": {q: {"function": s["function"], "args": [c["args"] for c in s["cases"]]}
-                      for q, s in grading["questions"].items()},
-        "package_dir": str(ROOT / "mfnet_lite"), "watched": watched,
+        "notebook": "submission.ipynb",
+        "format": FORMAT,
+        "audit_fd": audit_write,
+        "questions": {
+            q: {"function": s["function"], "args": [c["args"] for c in s["cases"]]}
+            for q, s in grading["questions"].items()
+        },
+        "package_dir": str(ROOT / "mfnet_lite"),
+        "watched": watched,
         "imports": [MODULES.get(r, r) for r in grading.get("requirements", [])],
     }
     events: list[str] = []
     reader = threading.Thread(target=_read_events, args=(audit_read, events), daemon=True)
     output = tempfile.TemporaryFile()
     start = time.monotonic()
-    proc = subprocess.Popen(command, cwd=sandbox, env=env, stdin=subprocess.PIPE, stdout=output,
-                            stderr=subprocess.STDOUT, start_new_session=True,
-                            pass_fds=(audit_write,), preexec_fn=limits)
+    proc = subprocess.Popen(
+        command,
+        cwd=sandbox,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        pass_fds=(audit_write,),
+        preexec_fn=limits,
+    )
     os.close(audit_write)
     reader.start()
     try:
@@ -176,8 +203,14 @@ def run_notebook(notebook: Path, grading: dict, timeout: float, box: dict, watch
     output.seek(max(0, output.tell() - 3000))
     tail = output.read().decode(errors="replace")
     shutil.rmtree(sandbox, ignore_errors=True)
-    facts = {"timed_out": timed_out, "returncode": proc.returncode, "seconds": seconds,
-             "events": events, "progress": progress, "output": tail}
+    facts = {
+        "timed_out": timed_out,
+        "returncode": proc.returncode,
+        "seconds": seconds,
+        "events": events,
+        "progress": progress,
+        "output": tail,
+    }
     return answers, facts
 
 
@@ -199,7 +232,10 @@ def check(grading_path: Path, answers: str | None) -> dict:
         path.write_text(answers or "{}")
         proc = subprocess.run(
             [sys.executable, "-I", str(TOOLS / "check_answers.py"), str(grading_path), str(path)],
-            capture_output=True, text=True, cwd=tmp, check=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            check=True,
         )
     return json.loads(proc.stdout)
 
@@ -220,8 +256,9 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
     )
 
 
-def grade_notebook(notebook: Path, folder: Path, grading: dict, timeout: float, box: dict,
-                   watched: list[str]) -> tuple[dict, str]:
+def grade_notebook(
+    notebook: Path, folder: Path, grading: dict, timeout: float, box: dict, watched: list[str]
+) -> tuple[dict, str]:
     """One CSV row and its log entry."""
     static = notebook_flags.flags(notebook)
     answers, facts = run_notebook(notebook, grading, timeout, box, watched)
@@ -246,8 +283,13 @@ def grade_notebook(notebook: Path, folder: Path, grading: dict, timeout: float, 
     return row, "\n".join(log)
 
 
-def grade_class(name: str, submissions: Path, timeout: float = DEFAULT_TIMEOUT,
-                out: Path | None = None, assignments_dir: Path | None = None) -> Path:
+def grade_class(
+    name: str,
+    submissions: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    out: Path | None = None,
+    assignments_dir: Path | None = None,
+) -> Path:
     """Grade every notebook of `submissions`; return the CSV's path."""
     import assignments
 
@@ -281,8 +323,11 @@ def grade_class(name: str, submissions: Path, timeout: float = DEFAULT_TIMEOUT,
             log += f"\n  the grading files {changed} changed while this notebook ran: stopped"
         rows.append(row)
         logs.append(log)
-        print(f"{row['student']}: {row['total']} / {row['max']} {row['status']} "
-              f"({row['seconds']} s){' FLAGGED' if row['flags'] else ''}", flush=True)
+        print(
+            f"{row['student']}: {row['total']} / {row['max']} {row['status']} "
+            f"({row['seconds']} s){' FLAGGED' if row['flags'] else ''}",
+            flush=True,
+        )
         if changed:
             break
     csv_path, log_path = out / "grades.csv", out / "grading.log"
@@ -304,8 +349,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignment")
     parser.add_argument("submissions", type=Path)
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds per notebook (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per notebook (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--assignments", type=Path, default=None)
     args = parser.parse_args(argv)

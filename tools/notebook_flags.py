@@ -44,17 +44,70 @@ SUSPECT_IMPORTS = {
     "inspect": "imports inspect",
 }
 PROCESS_CALLS = {
-    "system", "popen", "fork", "forkpty", "execv", "execve", "execvp", "execl", "execlp",
-    "spawnv", "spawnl", "posix_spawn", "posix_spawnp", "kill", "killpg", "_exit", "abort",
-    "Popen", "run", "call", "check_call", "check_output", "getoutput", "getstatusoutput",
-    "start_new_session", "setsid", "daemon", "Process",
+    "system",
+    "popen",
+    "fork",
+    "forkpty",
+    "execv",
+    "execve",
+    "execvp",
+    "execl",
+    "execlp",
+    "spawnv",
+    "spawnl",
+    "posix_spawn",
+    "posix_spawnp",
+    "kill",
+    "killpg",
+    "_exit",
+    "abort",
+    "Popen",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "getoutput",
+    "getstatusoutput",
+    "start_new_session",
+    "setsid",
+    "daemon",
+    "Process",
 }
 FILE_MODULES = {"os", "shutil", "io", "pathlib", "Path", "tempfile"}
-FILE_CALLS = {"open", "unlink", "remove", "rename", "replace", "rmtree", "copy", "copyfile",
-              "chmod", "chown", "truncate", "symlink", "link", "mkdir", "makedirs", "listdir",
-              "scandir", "walk", "NamedTemporaryFile", "TemporaryDirectory", "mkstemp"}
+FILE_CALLS = {
+    "open",
+    "unlink",
+    "remove",
+    "rename",
+    "replace",
+    "rmtree",
+    "copy",
+    "copyfile",
+    "chmod",
+    "chown",
+    "truncate",
+    "symlink",
+    "link",
+    "mkdir",
+    "makedirs",
+    "listdir",
+    "scandir",
+    "walk",
+    "NamedTemporaryFile",
+    "TemporaryDirectory",
+    "mkstemp",
+}
 PATH_METHODS = {"write_text", "write_bytes", "read_text", "read_bytes", "iterdir", "glob"}
-NUMPY_FILE_CALLS = {"save", "savez", "savetxt", "load", "loadtxt", "fromfile", "tofile", "genfromtxt"}
+NUMPY_FILE_CALLS = {
+    "save",
+    "savez",
+    "savetxt",
+    "load",
+    "loadtxt",
+    "fromfile",
+    "tofile",
+    "genfromtxt",
+}
 DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__"}
 PATH_HINTS = ("../", "tests/", "autograder", ".zip", "results.json", "grading", ".csv")
 
@@ -121,11 +174,19 @@ class _Visitor(ast.NodeVisitor):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         root = _root_name(func)
-        if name in ("setattr", "delattr") and node.args and _root_name(node.args[0]) in self.modules:
+        if (
+            name in ("setattr", "delattr")
+            and node.args
+            and _root_name(node.args[0]) in self.modules
+        ):
             self.flag(f"patches {ast.unparse(node.args[0])} through {name}")
-        elif name == "getattr" and node.args and len(node.args) > 1 and not isinstance(
-            node.args[1], ast.Constant
-        ) and _root_name(node.args[0]) in self.modules:
+        elif (
+            name == "getattr"
+            and node.args
+            and len(node.args) > 1
+            and not isinstance(node.args[1], ast.Constant)
+            and _root_name(node.args[0]) in self.modules
+        ):
             self.flag(f"looks up a computed attribute of {ast.unparse(node.args[0])}")
         elif name in DYNAMIC_CALLS:
             self.flag(f"runs code built at run time ({name})")
@@ -135,9 +196,12 @@ class _Visitor(ast.NodeVisitor):
             self.flag(f"starts or signals processes ({ast.unparse(func)})")
         elif name in ("system", "getoutput") and root == "get_ipython":
             self.flag("starts processes (a shell command: ! or %%bash)")
-        elif name in ("run_cell_magic", "run_line_magic") and node.args and isinstance(
-            node.args[0], ast.Constant
-        ) and node.args[0].value in ("bash", "sh", "script", "system", "sx", "writefile", "run"):
+        elif (
+            name in ("run_cell_magic", "run_line_magic")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in ("bash", "sh", "script", "system", "sx", "writefile", "run")
+        ):
             self.flag(f"runs the magic %{node.args[0].value}")
         elif (
             (isinstance(func, ast.Name) and name == "open")
@@ -152,9 +216,13 @@ class _Visitor(ast.NodeVisitor):
         if isinstance(node.value, str) and len(node.value) < 500:
             text = node.value
             pathlike = " " not in text and "\n" not in text and len(text) > 1
-            if text.startswith("/proc") or pathlike and (
-                any(h in text for h in PATH_HINTS)
-                or (text.startswith("/") and not text.startswith("/tmp"))
+            if (
+                text.startswith("/proc")
+                or pathlike
+                and (
+                    any(h in text for h in PATH_HINTS)
+                    or (text.startswith("/") and not text.startswith("/tmp"))
+                )
             ):
                 self.flag(f"refers to the path {text[:80]!r}")
 
@@ -164,7 +232,9 @@ def otter_cell(source: str) -> bool:
     too): the init cell and `grader.check("qN")`."""
     text = source.strip()
     return bool(
-        re.fullmatch(r'# Initialize Otter\nimport otter\ngrader = otter\.Notebook\("[\w.-]+"\)', text)
+        re.fullmatch(
+            r'# Initialize Otter\nimport otter\ngrader = otter\.Notebook\("[\w.-]+"\)', text
+        )
         or re.fullmatch(r'grader\.check\("q\d+"\)', text)
     )
 

@@ -47,8 +47,16 @@ for _module in orders["imports"]:
 AUDIT_FD = orders["audit_fd"]
 WATCHED = tuple(orders["watched"])
 PROCESS_EVENTS = {
-    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-    "os.forkpty", "pty.spawn", "os.kill", "os.killpg",
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "pty.spawn",
+    "os.kill",
+    "os.killpg",
 }
 _seen = set()
 
@@ -128,7 +136,9 @@ def skipped(source: str) -> bool:
     """otter's own cells: the init cell and `grader.check("qN")` need the tests, absent here."""
     text = source.strip()
     return bool(
-        re.fullmatch(r'# Initialize Otter\nimport otter\ngrader = otter\.Notebook\("[\w.-]+"\)', text)
+        re.fullmatch(
+            r'# Initialize Otter\nimport otter\ngrader = otter\.Notebook\("[\w.-]+"\)', text
+        )
         or re.fullmatch(r'grader\.check\("q\d+"\)', text)
     )
 
