@@ -56,11 +56,17 @@ def compact(source: str) -> str:
 KERNEL_START_FAILURES = ("Kernel didn't respond in", "Kernel died before replying")
 
 
-def otter(args: list[str], cwd: str | Path | None = None, bin_dir: Path | None = None):
-    """Run the otter command line; once more if its kernel failed to start (see above)."""
+def otter(
+    args: list[str],
+    cwd: str | Path | None = None,
+    bin_dir: Path | None = None,
+    env: dict | None = None,
+):
+    """Run the otter command line (of `bin_dir`, default this venv's, in environment `env`);
+    once more if its kernel failed to start (see above)."""
     for attempt in (1, 2):
         command = [str((bin_dir or BIN) / "otter"), *args]
-        proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
         failed_to_start = any(msg in proc.stderr for msg in KERNEL_START_FAILURES)
         if proc.returncode == 0 or not failed_to_start or attempt == 2:
             break
