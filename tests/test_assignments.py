@@ -553,6 +553,9 @@ def test_attack_class(graded):
     assert rows["attack_exit.ipynb"]["status"].startswith("the kernel died in cell 4")
     assert scores(rows["attack_exit.ipynb"], "b_wasserstein") == {"q1": 2, "q2": 0, "q3": 0}
     assert scores(rows["policy_package.ipynb"], "b_wasserstein") == {"q1": 0, "q2": 2, "q3": 1}
+    # Silenced output does not stop our runner (it reads nothing from the student's stdout):
+    # graded, and flagged.
+    assert rows["attack_stdout.ipynb"]["status"] == "graded"
     # No forger outlived its grading.
     alive = [
         p

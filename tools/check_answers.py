@@ -1,10 +1,10 @@
 """Score exported answers against the references: a fresh interpreter that never ran student code.
 
-    python -I tools/check_answers.py GRADING_JSON ANSWERS_JSON
+    python -I tools/check_answers.py ANSWERS_JSON < GRADING_JSON
 
-GRADING_JSON is an assignment's `autograder/grading.json` (tools/assignments.py), ANSWERS_JSON
-the `answers.json` the student's process wrote (tools/sandbox_run.py), read as data only and
-capped in size. Prints {question: {"score", "points", "why", "package_calls"}} as JSON. Each
+GRADING_JSON (on stdin, from the grader's memory) is an assignment's `autograder/grading.json`
+(tools/assignments.py), ANSWERS_JSON the `answers.json` the student's process wrote
+(tools/sandbox_run.py), read as data only and capped in size. Prints {question: {"score", "points", "why", "package_calls"}} as JSON. Each
 question is all or nothing (as in otter): its points when every case matches its reference,
 0 otherwise; a question whose package policy is `forbidden` scores 0 when the function called
 into mfnet_lite.
@@ -53,8 +53,8 @@ def score(questions: dict, answers: dict) -> dict:
     return scored
 
 
-def main(grading_path: str, answers_path: str) -> int:
-    questions = json.loads(Path(grading_path).read_text())["questions"]
+def main(answers_path: str) -> int:
+    questions = json.loads(sys.stdin.read())["questions"]
     path = Path(answers_path)
     answers = {}
     if path.is_file() and path.stat().st_size <= MAX_BYTES:

@@ -152,4 +152,3 @@ for i, source in enumerate(cells):
     export(every=False)
 answers["_progress"] |= {"done": len(cells), "finished": True}
 export(every=True)
-sys.stdout.flush()
