@@ -19,6 +19,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -704,3 +705,36 @@ def test_a_grading_error_is_not_retried(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="NameError"):
         assignments.otter(["run"])
     assert len(calls.read_text().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_without_a_user_id_of_its_own_the_grading_files_are_restored(built, tmp_path, monkeypatch):
+    """The path of a grader that is not root, taken on purpose: the notebook runs as the grader,
+    so it can rewrite the zip and the references; the grader puts them back and flags the row,
+    scores from the references it read first, and kills the detached forger by its marker."""
+    assign = tmp_path / "assignments"
+    shutil.copytree(built["b_wasserstein"], assign / "b_wasserstein")
+    folder, out = tmp_path / "submissions", tmp_path / "grades"
+    expect = attack_class({"b_wasserstein": assign / "b_wasserstein"}, folder, out)
+    keep = {"attack_zip.ipynb", "attack_detached.ipynb", "control_all_wrong.ipynb"}
+    for path in folder.iterdir():
+        if path.name not in keep:
+            path.unlink()
+    protected = [assignments.autograder_zip(assign / "b_wasserstein")]
+    protected.append(assign / "b_wasserstein" / "autograder" / "grading.json")
+    before = [sha256(p) for p in protected]
+    monkeypatch.setattr(grade, "isolation", lambda: {"user": False, "net": False})
+    csv_path = grade.grade_class("b_wasserstein", folder, ATTACK_TIMEOUT, out, assign)
+    csv_hash = sha256(csv_path)
+    time.sleep(2.0)
+    assert sha256(csv_path) == csv_hash and [sha256(p) for p in protected] == before
+    with open(csv_path, newline="") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert {s: int(r["total"]) for s, r in rows.items()} == {s: expect[s][0] for s in keep}
+    assert "(restored)" in rows["attack_zip.ipynb"]["flags"]
+    assert "restored" not in rows["control_all_wrong.ipynb"]["flags"]
+    assert not [
+        p
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _cmdline_has(p, FORGER.format(n=1))
+    ]

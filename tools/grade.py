@@ -252,6 +252,11 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
         return f"{TIMED_OUT} (limit {timeout:g} s, stopped in cell {facts['progress']})"
     if finished and facts["returncode"] == 0:
         return "graded"
+    if facts["returncode"] == 0:
+        return (
+            "ended without its final answers (the answers file was changed or unreadable) — "
+            "needs review"
+        )
     return (
         f"the kernel died in cell {facts['progress']} (exit status {facts['returncode']}): "
         "graded on the answers exported before it"
