@@ -72,6 +72,8 @@ def _audit(event, args):
             what = f"opens {path[:120]}"
         elif event in ("socket.connect", "socket.bind", "socket.getaddrinfo"):
             what = f"uses the network ({event})"
+        elif event == "import" and str(args[0]).split(".")[0] in ("mfnet_lite", "otter"):
+            what = f"imports {str(args[0]).split('.')[0]}"
         elif event == "ctypes.dlopen":
             what = f"loads a C library ({str(args[0])[:80]})"
         else:
