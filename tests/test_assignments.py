@@ -385,8 +385,22 @@ def attack_class(built, folder: Path, out: Path) -> dict[str, tuple[int, set]]:
         "except OSError as error:\n"
         "    print('refused:', error)"
     )
+    correct = [init, imports, right["q1"], right["q2"], right["q3"]]
+    neighbour = json.dumps({"cells": [{"cell_type": "code", "source": c} for c in correct]})
+    rewrite_neighbour = (  # a friend's notebook, graded later, replaced by a correct one
+        "try:\n"
+        f"    with open({str(folder / 'control_all_wrong.ipynb')!r}, 'w') as f:\n"
+        f"        f.write({neighbour!r})\n"
+        "except OSError as error:\n"
+        "    print('refused:', error)"
+    )
     notebooks = {
-        "control_correct": ([init, imports, right["q1"], right["q2"], right["q3"]], 5, set()),
+        "control_correct": (correct, 5, set()),
+        "attack_neighbour": (
+            [*all_wrong, rewrite_neighbour],
+            0,
+            {"opens or changes a file (open)"},
+        ),
         "control_all_wrong": (all_wrong, 0, set()),
         "attack_numpy": (
             [
@@ -716,7 +730,8 @@ def test_without_a_user_id_of_its_own_the_grading_files_are_restored(built, tmp_
     shutil.copytree(built["b_wasserstein"], assign / "b_wasserstein")
     folder, out = tmp_path / "submissions", tmp_path / "grades"
     expect = attack_class({"b_wasserstein": assign / "b_wasserstein"}, folder, out)
-    keep = {"attack_zip.ipynb", "attack_detached.ipynb", "control_all_wrong.ipynb"}
+    keep = {"attack_zip.ipynb", "attack_detached.ipynb", "attack_neighbour.ipynb"}
+    keep.add("control_all_wrong.ipynb")
     for path in folder.iterdir():
         if path.name not in keep:
             path.unlink()
@@ -733,6 +748,9 @@ def test_without_a_user_id_of_its_own_the_grading_files_are_restored(built, tmp_
     assert {s: int(r["total"]) for s, r in rows.items()} == {s: expect[s][0] for s in keep}
     assert "(restored)" in rows["attack_zip.ipynb"]["flags"]
     assert "restored" not in rows["control_all_wrong.ipynb"]["flags"]
+    # The neighbour's notebook was replaced on disk by a correct one (the forged file has no
+    # "nbformat" key), after the grader had read it: its row is still its own work, 0.
+    assert '"nbformat"' not in (folder / "control_all_wrong.ipynb").read_text()
     assert not [
         p
         for p in Path("/proc").iterdir()

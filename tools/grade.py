@@ -96,10 +96,10 @@ def kill_all(pids: list[int]) -> None:
             pass
 
 
-def run_notebook(notebook: Path, grading: dict, timeout: float, box: dict, watched: list[str]):
-    """Run one notebook in a sandbox; return (answers text or None, run facts)."""
+def run_notebook(notebook: bytes, grading: dict, timeout: float, box: dict, watched: list[str]):
+    """Run one notebook (its bytes) in a sandbox; return (answers text or None, run facts)."""
     sandbox = Path(tempfile.mkdtemp(prefix="grade-"))
-    shutil.copyfile(notebook, sandbox / "submission.ipynb")
+    (sandbox / "submission.ipynb").write_bytes(notebook)
     token = f"MFNET_GRADE_RUN={os.getpid()}-{random.getrandbits(64):x}"
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -264,11 +264,11 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
 
 
 def grade_notebook(
-    notebook: Path, grading: dict, timeout: float, box: dict, watched: list[str]
+    notebook: Path, data: bytes, grading: dict, timeout: float, box: dict, watched: list[str]
 ) -> tuple[dict, str]:
-    """One CSV row and its log entry."""
-    static = notebook_flags.flags(notebook)
-    answers, facts = run_notebook(notebook, grading, timeout, box, watched)
+    """One CSV row and its log entry, for the notebook `notebook` read as `data` beforehand."""
+    static = notebook_flags.flags(data)
+    answers, facts = run_notebook(data, grading, timeout, box, watched)
     scored = check(grading, answers)
     flags = list(static) + [f"did: {e}" for e in facts["events"]]
     for q, result in scored.items():
@@ -288,6 +288,32 @@ def grade_notebook(
     log += [f"  flag: {f}" for f in flags]
     log += ["  output (tail):", *("    " + line for line in facts["output"].splitlines()[-20:])]
     return row, "\n".join(log)
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    """The bytes of every file under `folder`."""
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def restore(saved: dict[Path, bytes], folder: Path) -> list[str]:
+    """Put `folder` back as `saved` holds it; return the names of the files that had changed."""
+    changed = []
+    for path in sorted(folder.rglob("*")):
+        if path not in saved and (path.is_file() or path.is_symlink()):
+            path.unlink()
+            changed.append(path.name)
+    for path, data in saved.items():
+        try:
+            same = not path.is_symlink() and path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            if path.is_symlink() or path.is_dir():
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            changed.append(path.name)
+    return changed
 
 
 def grade_class(
@@ -313,9 +339,11 @@ def grade_class(
         raise ValueError(f"submissions: no .ipynb file in {submissions}")
     box = isolation()
     watched = [str(assignments_dir), str(submissions), str(out)]
-    zip_path = assignments.autograder_zip(folder)
-    protected = {p: p.read_bytes() for p in (zip_path, folder / "autograder" / "grading.json")}
-    hashes = {p: hashlib.sha256(data).hexdigest() for p, data in protected.items()}
+    assignments.autograder_zip(folder)  # exactly one zip
+    # Everything a notebook could change is read before the first one runs: the submissions
+    # (graded from these bytes) and every file of the assignment's folder (restored after each).
+    submitted = {notebook: notebook.read_bytes() for notebook in notebooks}
+    protected = snapshot(folder)
     logs = [
         f"assignment {name} ({folder}), {len(notebooks)} notebooks from {submissions}, "
         f"time limit {timeout:g} s",
@@ -324,13 +352,11 @@ def grade_class(
     ]
     rows = []
     for notebook in notebooks:
-        row, log = grade_notebook(notebook, grading, timeout, box, watched)
+        row, log = grade_notebook(notebook, submitted[notebook], grading, timeout, box, watched)
         # Possible only without a user id of its own (not root): put them back, and say so.
-        changed = [p for p in protected if sha256(p) != hashes[p]]
-        for path in changed:
-            path.write_bytes(protected[path])
+        changed = restore(protected, folder)
         if changed:
-            names = ", ".join(p.name for p in changed)
+            names = ", ".join(changed)
             row["flags"] = "; ".join(filter(None, [row["flags"], f"changed {names} (restored)"]))
             log += f"\n  the grading files {names} changed while this notebook ran: restored"
         rows.append(row)

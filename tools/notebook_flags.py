@@ -246,10 +246,11 @@ def python_source(cell: str) -> str:
     return TransformerManager().transform_cell(cell)
 
 
-def flags(notebook: Path) -> list[str]:
-    """The static flags of a notebook file (see the module docstring)."""
+def flags(notebook: Path | bytes) -> list[str]:
+    """The static flags of a notebook (a file, or its bytes; see the module docstring)."""
     try:
-        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        raw = notebook if isinstance(notebook, bytes) else Path(notebook).read_bytes()
+        nb = json.loads(raw.decode("utf-8"))
         cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return ["not a readable notebook"]
