@@ -49,22 +49,29 @@ def sha256(path: Path) -> str:
 
 
 def isolation() -> dict:
-    """What this machine allows: a user id per notebook (root only), no network (unshare)."""
+    """What this machine allows: a user id per notebook (root only, from the first range of ids
+    that `setpriv` can switch to here), no network (`unshare --net`)."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return {"user": False, "net": False}
+    uids = None
+    for low, high in ((200_000, 2_000_000), (50_000, 65_000)):  # a container may map only 64 Ki
+        probe = ["setpriv", f"--reuid={low}", f"--regid={low}", "--clear-groups", "true"]
+        if subprocess.run(probe, capture_output=True).returncode == 0:
+            uids = (low, high)
+            break
     net = (
         shutil.which("unshare")
         and subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
     )
-    return {"user": True, "net": bool(net)}
+    return {"user": uids is not None, "uids": uids, "net": bool(net)}
 
 
-def fresh_uid() -> int:
-    """A user id that no account and no running process has (the sandbox's own)."""
+def fresh_uid(low: int, high: int) -> int:
+    """A user id in [low, high) that no account and no running process has (the sandbox's)."""
     import pwd
 
     while True:
-        uid = random.randrange(200_000, 2_000_000)
+        uid = random.randrange(low, high)
         try:
             pwd.getpwuid(uid)
         except KeyError:
@@ -116,7 +123,7 @@ def run_notebook(notebook: bytes, grading: dict, timeout: float, box: dict, watc
     command = [sys.executable, "-c", RUNNER]
     uid = None
     if box["user"]:
-        uid = fresh_uid()
+        uid = fresh_uid(*box["uids"])
         os.chown(sandbox, uid, uid)
         os.chown(sandbox / "submission.ipynb", uid, uid)
         command = [
@@ -257,6 +264,8 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
             "ended without its final answers (the answers file was changed or unreadable) — "
             "needs review"
         )
+    if facts["progress"] is None:
+        return f"could not be run (exit status {facts['returncode']}; see the log) — needs review"
     return (
         f"the kernel died in cell {facts['progress']} (exit status {facts['returncode']}): "
         "graded on the answers exported before it"
@@ -352,7 +361,14 @@ def grade_class(
     ]
     rows = []
     for notebook in notebooks:
-        row, log = grade_notebook(notebook, submitted[notebook], grading, timeout, box, watched)
+        try:
+            row, log = grade_notebook(notebook, submitted[notebook], grading, timeout, box, watched)
+        except Exception as error:  # noqa: BLE001 -- one notebook never stops the batch
+            row = {"student": notebook.name, **{q: 0 for q in grading["questions"]}}
+            row |= {"total": 0, "max": sum(s["points"] for s in grading["questions"].values())}
+            row |= {"status": f"not graded ({type(error).__name__}: {error}) — needs review"}
+            row |= {"flags": "", "seconds": "0.0"}
+            log = f"== {notebook}\nstatus: {row['status']}"
         # Possible only without a user id of its own (not root): put them back, and say so.
         changed = restore(protected, folder)
         if changed:
