@@ -5,18 +5,23 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# VENV=path given on the command line names an environment to use as it is: nothing is
+# installed into it (a test's clean clone borrows the running venv this way); without it, .venv
+# is created and kept in step with the requirements.
+ENV_READY := $(if $(filter command line,$(origin VENV)),$(BIN)/python,$(STAMP))
 # Silence mfnet_lite's progress bars in executed notebooks and in tests.
 export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book pdf book-student assignments test lab format-chapters bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student assignments grade test lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make pdf    the print edition (one PDF, Chromium) into _build/pdf"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
+	@echo "make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=s]  grade a class: _build/grades/name"
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext, MyST rendered)"
 	@echo "make format-chapters  rewrite chapters as JupyterLab saves them (no diff on save)"
@@ -57,8 +62,16 @@ book-student: logo
 	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
 
-assignments: $(STAMP)
-	$(BIN)/python tools/assignments.py build _build/assignments
+assignments: $(ENV_READY)
+	$(BIN)/python tools/assignments.py build "$(CURDIR)/_build/assignments"
+
+# Grade every notebook of SUBMISSIONS (building the assignment when missing): one CSV and a log
+# under _build/grades/ASSIGNMENT; TIMEOUT is the limit per notebook in seconds.
+TIMEOUT ?= 180
+grade: $(ENV_READY)
+	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(SUBMISSIONS)" ]; then \
+		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds]" >&2; exit 2; fi
+	$(BIN)/python tools/grade.py "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)"
 
 test: browser-assets
 	$(BIN)/ruff check .

@@ -1,0 +1,161 @@
+"""The hidden checks of the four assignments, as data: inputs fixed here, reference values
+computed with `mfnet_lite` (or a closed formula) when the assignment is built.
+
+`cases(name)` returns, for each question, the function the student writes, its points, its
+package policy and a list of cases `{"args": [...], "ref": value, "rtol", "atol"}`. A value is
+plain JSON, so that it can be written into an otter test as a literal and checked by a fresh
+interpreter without `mfnet_lite`:
+
+    a number                                   (the student returns a float or NumPy scalar)
+    {"array": nested list, "dtype": "float64"} (the student returns an ndarray of that shape)
+    {"items": [value, ...]}                    (a tuple or list, compared item by item)
+
+Package policy of a question (the assignment's text says the same; `tests/test_assignments.py`
+checks it): `forbidden` -- implementing it is the point, so a submission whose function calls
+into `mfnet_lite` scores 0 on the question; `flagged` -- the answer is scored on its numbers and
+a call into the package is flagged in the CSV for the instructor to review. No question needs
+the package, so no autograder declares it as a requirement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import mfnet_lite as mf
+
+FORBIDDEN, FLAGGED = "forbidden", "flagged"
+# np.allclose's defaults, which the hidden tests have always used: answers are O(1) numbers that
+# a correct implementation reproduces to rounding, while every classic mistake is off by O(1).
+RTOL, ATOL = 1e-5, 1e-8
+
+
+def value(x) -> float | dict:
+    """The plain-JSON form of a number, an array or a tuple (see the module docstring)."""
+    if isinstance(x, tuple | list):
+        return {"items": [value(item) for item in x]}
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return float(x)
+    x = np.asarray(x)
+    dtype = "int64" if np.issubdtype(x.dtype, np.integer) else "float64"
+    return {"array": x.astype(dtype).tolist(), "dtype": dtype}
+
+
+def _case(args, ref, rtol=RTOL, atol=ATOL, **extra) -> dict:
+    return {"args": [value(a) for a in args], "ref": value(ref), "rtol": rtol, "atol": atol} | extra
+
+
+def _question(function, points, package, cases) -> dict:
+    return {"function": function, "points": points, "package": package, "cases": cases}
+
+
+def _unit_rows(X):
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def a_homogeneity() -> dict:
+    r0, r1, r2, r3 = (np.random.default_rng(s) for s in range(4))
+    a, B, X = r0.standard_normal(16), r0.standard_normal((16, 3)), r0.standard_normal((9, 3))
+    a2, B2, X2 = r3.standard_normal(5), r3.standard_normal((5, 2)), r3.standard_normal((4, 2))
+    forward = [
+        _case((a_, B_, X_), mf.Network(a_, B_, scale="mean-field").predict(X_))
+        for a_, B_, X_ in ((a, B, X), (a2, B2, X2))
+    ]
+    a, B = r1.standard_normal(12), r1.standard_normal((12, 3))
+    X, y = r1.standard_normal((20, 3)), r1.standard_normal(20)
+    gradients = [_case((a, B, X, y), mf.model.gradients(mf.Network(a, B), X, y))]
+    # Both sides of Euler's identity, each from mfnet_lite: the right side from the neuron features
+    # Phi(w_j)(x_i), the left from the reference gradients; values are O(1), so rounding-level
+    # agreement is rtol 1e-10, atol 1e-13, and the two sides of the student's pair agree to 1e-12.
+    a, B = r2.standard_normal(10), r2.standard_normal((10, 4))
+    X, y = r2.standard_normal((30, 4)), r2.standard_normal(30)
+    ga, gB = mf.model.gradients(mf.Network(a, B), X, y)
+    lhs = a * ga + (B * gB).sum(axis=1)
+    rhs = 2.0 / (10 * 30) * mf.model.phi(a, B, X) @ (mf.Network(a, B).predict(X) - y)
+    euler = [_case((a, B, X, y), (lhs, rhs), rtol=1e-10, atol=1e-13, gap=1e-12)]
+    return {
+        "q1": _question("forward", 2, FORBIDDEN, forward),
+        "q2": _question("gradients", 3, FORBIDDEN, gradients),
+        "q3": _question("euler_sides", 2, FLAGGED, euler),
+    }
+
+
+def b_wasserstein() -> dict:
+    r0, r1, r2 = (np.random.default_rng(s) for s in range(3))
+    P, Q = r0.standard_normal((30, 3)), 2.0 + r0.standard_normal((30, 3))
+    uniform = [_case((P, Q), mf.transport.w2(P, Q))]
+    P, Q = r1.standard_normal((20, 2)), 3.0 + r1.standard_normal((35, 2))
+    p, q = r1.random(20), r1.random(35)
+    p, q = p / p.sum(), q / q.sum()
+    weighted = [_case((P, Q, p, q), mf.transport.w2(P, Q, p, q))]
+    P, v = r2.standard_normal((25, 3)), np.array([1.5, -2.0, 0.5])
+    shift = [_case((P, v), mf.transport.w2(P, P + v))]
+    return {
+        "q1": _question("w2_uniform", 2, FORBIDDEN, uniform),
+        "q2": _question("w2_weighted", 2, FORBIDDEN, weighted),
+        "q3": _question("w2_shift", 1, FLAGGED, shift),
+    }
+
+
+def c_ntk() -> dict:
+    r0, r1, r2 = (np.random.default_rng(s) for s in range(3))
+    X = _unit_rows(r0.standard_normal((20, 5)))
+    # Unit rows up to a few ulps (as left by a normalisation in float32, or by another program),
+    # and a repeated row: x_i . x_j = 1 + 2e-15 for i = j and for the copy, above 1 in any
+    # summation order (the rounding error of a 3-term dot product is below 1e-15), so arccos
+    # needs the clip; mfnet_lite clips, and the reference is finite with 1/2 on the diagonal.
+    Y = r1.standard_normal((4, 3))
+    Y = _unit_rows(np.vstack([Y, Y[:1]])) * (1 + 1e-15)
+    assert (Y @ Y.T).max() > 1.0 and np.einsum("ij,ij->i", Y, Y).min() > 1.0
+    H_Y = mf.kernels.h_infinity(Y, on_parallel="ignore")
+    assert np.all(np.isfinite(H_Y)) and np.allclose(np.diag(H_Y), 0.5)
+    h_inf = [_case((X,), mf.kernels.h_infinity(X)), _case((Y,), H_Y)]
+    H = mf.kernels.h_infinity(_unit_rows(r2.standard_normal((24, 4))))
+    lam = [_case((H,), mf.kernels.lambda_min(H))]
+    k = np.arange(4)
+    rate = [_case((k, 0.5, 0.4, 2.0), 2.0 * (1 - 0.5 * 0.4 / 2) ** k)]
+    return {
+        "q1": _question("h_infinity", 2, FORBIDDEN, h_inf),
+        "q2": _question("lambda_0", 2, FORBIDDEN, lam),
+        "q3": _question("rate_bound", 1, FLAGGED, rate),
+    }
+
+
+def d_heavy_ball() -> dict:
+    rng = np.random.default_rng(0)
+    theta, prev, grad = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal(5)
+    steps = [_case((theta, prev, grad, 0.3, 0.8), theta - 0.3 * grad + 0.8 * (theta - prev))]
+    # Steps of mfnet_lite's heavy ball itself: from its iterates k - 1 and k and the gradient of
+    # the risk at k (times m: the particle scaling of chapter 7), the student's step must give
+    # the package's iterate k + 1, for the output weights a (vectors) and the inputs B (m x d).
+    X, y, _ = mf.data.teacher_student(40, 2, 3, rng=0)
+    net = mf.model.init_network(10, 2, rng=1, radius=0.5)
+    eta, beta = 0.5, 0.7
+    nets = [net] + [mf.train.heavy_ball(net, X, y, eta, k, beta).net for k in (1, 2, 3, 4)]
+    for k in (1, 3):
+        ga, gB = mf.model.gradients(nets[k], X, y)
+        steps.append(_case((nets[k].a, nets[k - 1].a, net.m * ga, eta, beta), nets[k + 1].a))
+        steps.append(_case((nets[k].B, nets[k - 1].B, net.m * gB, eta, beta), nets[k + 1].B))
+    run = mf.train.kinetic(net, X, y, 0.5, 6, 0.3, record_every=1)
+    V = np.concatenate(
+        [run.extras["velocity_a"][-1][:, None], run.extras["velocity_B"][-1]], axis=1
+    )
+    energy = [
+        _case((run.losses[-1], V), run.extras["energies"][-1]),
+        _case((0.25, np.ones((4, 3))), 0.25 + 0.5 * 12 / 4),
+    ]
+    polyak = [_case((0.5, 0.4), (0.25, 0.8)), _case((0.1, 2.0), (0.01, 0.8))]
+    return {
+        "q1": _question("heavy_ball_step", 2, FORBIDDEN, steps),
+        "q2": _question("energy", 2, FLAGGED, energy),
+        "q3": _question("polyak_parameters", 1, FLAGGED, polyak),
+    }
+
+
+BUILDERS = {f.__name__: f for f in (a_homogeneity, b_wasserstein, c_ntk, d_heavy_ball)}
+
+
+def cases(name: str) -> dict:
+    """{question: {"function", "points", "package", "cases"}} of assignment `name`."""
+    if name not in BUILDERS:
+        raise ValueError(f"name must be one of {sorted(BUILDERS)}; got {name!r}.")
+    return BUILDERS[name]()

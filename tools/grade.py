@@ -1,0 +1,418 @@
+"""Grade a class: every notebook of a folder, for one assignment, into one CSV and a log.
+
+    python tools/grade.py ASSIGNMENT SUBMISSIONS [--timeout S] [--out DIR] [--assignments DIR]
+    make grade ASSIGNMENT=b_wasserstein SUBMISSIONS=folder [TIMEOUT=180]
+
+The assignment is built (tools/assignments.py) when its grading data is missing. Each notebook
+runs in a throw-away folder that holds only a copy of it (tools/sandbox_run.py), in a session
+of its own, with a time limit after which the whole session is killed; as root it runs as a
+user id of its own (no other file of the machine is its to write, the autograder folder is not
+its to read) and without network when `unshare --net` works. Its answers come back as plain
+data and are scored by a fresh interpreter (tools/check_answers.py) against the references the
+build computed. Writes OUT/grades.csv (student = the notebook's file name, score per question,
+total, status, flags, seconds; default OUT: _build/grades/ASSIGNMENT) and OUT/grading.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
+import notebook_flags  # noqa: E402
+
+DEFAULT_TIMEOUT = 180.0
+RUNNER = (TOOLS / "sandbox_run.py").read_text()
+FORMAT = (TOOLS / "answer_format.py").read_text()
+TIMED_OUT = "timed out — needs review"
+MAX_ANSWERS = 64 * 2**20
+MODULES = {"pot": "ot"}  # import names of the requirements that differ from their package's
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def isolation() -> dict:
+    """What this machine allows: a user id per notebook (root only, from the first range of ids
+    that `setpriv` can switch to here), no network (`unshare --net`)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return {"user": False, "net": False}
+    uids = None
+    for low, high in ((200_000, 2_000_000), (50_000, 65_000)):  # a container may map only 64 Ki
+        probe = ["setpriv", f"--reuid={low}", f"--regid={low}", "--clear-groups", "true"]
+        if subprocess.run(probe, capture_output=True).returncode == 0:
+            uids = (low, high)
+            break
+    net = (
+        shutil.which("unshare")
+        and subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
+    )
+    return {"user": uids is not None, "uids": uids, "net": bool(net)}
+
+
+def fresh_uid(low: int, high: int) -> int:
+    """A user id in [low, high) that no account and no running process has (the sandbox's)."""
+    import pwd
+
+    while True:
+        uid = random.randrange(low, high)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            if not processes_of(uid=uid):
+                return uid
+
+
+def processes_of(uid: int | None = None, token: str | None = None) -> list[int]:
+    """Ids of the running processes of `uid`, or whose environment holds `token`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if uid is not None and entry.stat().st_uid == uid:
+                found.append(int(entry.name))
+            elif token is not None and token.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def run_notebook(notebook: bytes, grading: dict, timeout: float, box: dict, watched: list[str]):
+    """Run one notebook (its bytes) in a sandbox; return (answers text or None, run facts)."""
+    sandbox = Path(tempfile.mkdtemp(prefix="grade-"))
+    (sandbox / "submission.ipynb").write_bytes(notebook)
+    token = f"MFNET_GRADE_RUN={os.getpid()}-{random.getrandbits(64):x}"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(sandbox),
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(sandbox / ".matplotlib"),
+        "OPENBLAS_NUM_THREADS": "1",
+        "MFNET_LITE_PROGRESS": "0",
+        "PYTHONPATH": str(ROOT),
+        # POT imports every array library it finds (PyTorch: seconds); the answers are NumPy.
+        **{f"POT_BACKEND_DISABLE_{b}": "1" for b in ("PYTORCH", "JAX", "TENSORFLOW", "CUPY")},
+        token.split("=")[0]: token.split("=")[1],
+    }
+    command = [sys.executable, "-c", RUNNER]
+    uid = None
+    if box["user"]:
+        uid = fresh_uid(*box["uids"])
+        os.chown(sandbox, uid, uid)
+        os.chown(sandbox / "submission.ipynb", uid, uid)
+        command = [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+            *command,
+        ]
+        if box["net"]:
+            command = ["unshare", "--net", "--", *command]
+    sandbox.chmod(0o700)
+
+    def limits():  # in the child, before exec: output files and (own uid) process count capped
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**28, 2**28))
+        if uid is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
+
+    audit_read, audit_write = os.pipe()
+    orders = {
+        "notebook": "submission.ipynb",
+        "format": FORMAT,
+        "audit_fd": audit_write,
+        "questions": {
+            q: {"function": s["function"], "args": [c["args"] for c in s["cases"]]}
+            for q, s in grading["questions"].items()
+        },
+        "package_dir": str(ROOT / "mfnet_lite"),
+        "watched": watched,
+        "imports": [MODULES.get(r, r) for r in grading.get("requirements", [])],
+    }
+    events: list[str] = []
+    reader = threading.Thread(target=_read_events, args=(audit_read, events), daemon=True)
+    output = tempfile.TemporaryFile()
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        command,
+        cwd=sandbox,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        pass_fds=(audit_write,),
+        preexec_fn=limits,
+    )
+    os.close(audit_write)
+    reader.start()
+    try:
+        proc.stdin.write(json.dumps(orders).encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    # The whole session, then whatever escaped it: every process of the sandbox's own user id
+    # (as root), or every process of ours that still carries this run's token in its environment.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    proc.wait()
+    kill_all(processes_of(uid=uid) if uid is not None else processes_of(token=token))
+    seconds = time.monotonic() - start
+    reader.join(timeout=1.0)
+    answers = progress = None
+    try:
+        if (sandbox / "answers.json").stat().st_size <= MAX_ANSWERS:
+            answers = (sandbox / "answers.json").read_text()
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        progress = int((sandbox / "progress").read_text()[:20])
+    except (OSError, ValueError):
+        pass
+    output.seek(0, os.SEEK_END)
+    output.seek(max(0, output.tell() - 3000))
+    tail = output.read().decode(errors="replace")
+    shutil.rmtree(sandbox, ignore_errors=True)
+    facts = {
+        "timed_out": timed_out,
+        "returncode": proc.returncode,
+        "seconds": seconds,
+        "events": events,
+        "progress": progress,
+        "output": tail,
+    }
+    return answers, facts
+
+
+def _read_events(fd: int, events: list[str]) -> None:
+    with os.fdopen(fd, "rb") as stream:
+        for line in stream:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = "wrote garbage to the audit stream"
+            if isinstance(event, str) and event not in events and len(events) < 50:
+                events.append(event[:200])
+
+
+def check(grading: dict, answers: str | None) -> dict:
+    """Score the answers in a fresh interpreter (tools/check_answers.py, `python -I`), given the
+    references from this process's memory (read once, before any notebook ran)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "answers.json"
+        path.write_text(answers or "{}")
+        proc = subprocess.run(
+            [sys.executable, "-I", str(TOOLS / "check_answers.py"), str(path)],
+            input=json.dumps(grading),
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            check=True,
+        )
+    return json.loads(proc.stdout)
+
+
+def status_of(facts: dict, answers: str | None, timeout: float) -> str:
+    finished = False
+    try:
+        finished = json.loads(answers)["_progress"]["finished"] is True
+    except (TypeError, ValueError, KeyError):
+        pass
+    if facts["timed_out"]:
+        return f"{TIMED_OUT} (limit {timeout:g} s, stopped in cell {facts['progress']})"
+    if finished and facts["returncode"] == 0:
+        return "graded"
+    if facts["returncode"] == 0:
+        return (
+            "ended without its final answers (the answers file was changed or unreadable) — "
+            "needs review"
+        )
+    if facts["progress"] is None:
+        return f"could not be run (exit status {facts['returncode']}; see the log) — needs review"
+    return (
+        f"the kernel died in cell {facts['progress']} (exit status {facts['returncode']}): "
+        "graded on the answers exported before it"
+    )
+
+
+def grade_notebook(
+    notebook: Path, data: bytes, grading: dict, timeout: float, box: dict, watched: list[str]
+) -> tuple[dict, str]:
+    """One CSV row and its log entry, for the notebook `notebook` read as `data` beforehand."""
+    static = notebook_flags.flags(data)
+    answers, facts = run_notebook(data, grading, timeout, box, watched)
+    scored = check(grading, answers)
+    flags = list(static) + [f"did: {e}" for e in facts["events"]]
+    for q, result in scored.items():
+        if result["package_calls"]:
+            policy = grading["questions"][q]["package"]
+            verdict = "scores 0" if policy == "forbidden" else "review"
+            flags.append(f"{q} calls mfnet_lite ({verdict})")
+    row = {"student": notebook.name}
+    row |= {q: r["score"] for q, r in scored.items()}
+    row["total"] = sum(r["score"] for r in scored.values())
+    row["max"] = sum(r["points"] for r in scored.values())
+    row["status"] = status_of(facts, answers, timeout)
+    row["flags"] = "; ".join(flags)
+    row["seconds"] = f"{facts['seconds']:.1f}"
+    log = [f"== {notebook}", f"status: {row['status']}", f"score: {row['total']} / {row['max']}"]
+    log += [f"  {q}: {r['score']} / {r['points']} {r['why']}" for q, r in scored.items()]
+    log += [f"  flag: {f}" for f in flags]
+    log += ["  output (tail):", *("    " + line for line in facts["output"].splitlines()[-20:])]
+    return row, "\n".join(log)
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    """The bytes of every file under `folder`."""
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def restore(saved: dict[Path, bytes], folder: Path) -> list[str]:
+    """Put `folder` back as `saved` holds it; return the names of the files that had changed."""
+    changed = []
+    for path in sorted(folder.rglob("*")):
+        if path not in saved and (path.is_file() or path.is_symlink()):
+            path.unlink()
+            changed.append(path.name)
+    for path, data in saved.items():
+        try:
+            same = not path.is_symlink() and path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            if path.is_symlink() or path.is_dir():
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            changed.append(path.name)
+    return changed
+
+
+def grade_class(
+    name: str,
+    submissions: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    out: Path | None = None,
+    assignments_dir: Path | None = None,
+) -> Path:
+    """Grade every notebook of `submissions`; return the CSV's path."""
+    import assignments
+
+    assignments_dir = Path(assignments_dir or assignments.DEFAULT_OUT).resolve()
+    folder = assignments_dir / name
+    if not (folder / "autograder" / "grading.json").is_file():
+        assignments.build(assignments_dir, [name])
+    grading = json.loads((folder / "autograder" / "grading.json").read_text())
+    out = Path(out or ROOT / "_build" / "grades" / name).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    submissions = Path(submissions).resolve()
+    notebooks = sorted(submissions.glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(f"submissions: no .ipynb file in {submissions}")
+    box = isolation()
+    watched = [str(assignments_dir), str(submissions), str(out)]
+    assignments.autograder_zip(folder)  # exactly one zip
+    # Everything a notebook could change is read before the first one runs: the submissions
+    # (graded from these bytes) and every file of the assignment's folder (restored after each).
+    submitted = {notebook: notebook.read_bytes() for notebook in notebooks}
+    protected = snapshot(folder)
+    logs = [
+        f"assignment {name} ({folder}), {len(notebooks)} notebooks from {submissions}, "
+        f"time limit {timeout:g} s",
+        f"isolation: own user id {'yes' if box['user'] else 'no (not root)'}, "
+        f"no network {'yes' if box['net'] else 'no'}",
+    ]
+    rows = []
+    for notebook in notebooks:
+        try:
+            row, log = grade_notebook(notebook, submitted[notebook], grading, timeout, box, watched)
+        except Exception as error:  # noqa: BLE001 -- one notebook never stops the batch
+            row = {"student": notebook.name, **{q: 0 for q in grading["questions"]}}
+            row |= {"total": 0, "max": sum(s["points"] for s in grading["questions"].values())}
+            row |= {"status": f"not graded ({type(error).__name__}: {error}) — needs review"}
+            row |= {"flags": "", "seconds": "0.0"}
+            log = f"== {notebook}\nstatus: {row['status']}"
+        # Possible only without a user id of its own (not root): put them back, and say so.
+        changed = restore(protected, folder)
+        if changed:
+            names = ", ".join(changed)
+            row["flags"] = "; ".join(filter(None, [row["flags"], f"changed {names} (restored)"]))
+            log += f"\n  the grading files {names} changed while this notebook ran: restored"
+        rows.append(row)
+        logs.append(log)
+        print(
+            f"{row['student']}: {row['total']} / {row['max']} {row['status']} "
+            f"({row['seconds']} s){' FLAGGED' if row['flags'] else ''}",
+            flush=True,
+        )
+    csv_path, log_path = out / "grades.csv", out / "grading.log"
+    columns = ["student", *grading["questions"], "total", "max", "status", "flags", "seconds"]
+    tmp = csv_path.with_suffix(".tmp")
+    with open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, csv_path)
+    log_path.write_text("\n\n".join(logs) + f"\n\nCSV sha256 {sha256(csv_path)}\n")
+    print(f"grades: {csv_path}\nlog: {log_path}")
+    return csv_path
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignment")
+    parser.add_argument("submissions", type=Path)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per notebook (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--assignments", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.timeout <= 0:
+        parser.error(f"--timeout must be > 0; got {args.timeout}")
+    grade_class(args.assignment, args.submissions, args.timeout, args.out, args.assignments)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
