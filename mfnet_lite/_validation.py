@@ -7,10 +7,22 @@ shape, with a message that names the argument, says what it got and what to do.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
-__all__ = ["check_array", "check_scalar", "check_int", "check_rng", "check_choice"]
+__all__ = [
+    "check_array",
+    "check_scalar",
+    "check_int",
+    "check_rng",
+    "spawn",
+    "check_choice",
+    "check_float_dtype",
+    "check_callable",
+    "check_memory",
+    "machine_memory",
+]
 
 
 def check_array(
@@ -109,6 +121,70 @@ def check_rng(rng) -> np.random.Generator:
     raise TypeError(
         f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}."
     )
+
+
+def spawn(rng, n: int) -> list[np.random.Generator]:
+    """``n`` independent generators drawn from ``rng`` (None, int or Generator).
+
+    The sub-streams of a function that draws several independent things (one per seed, one per
+    width): ``numpy.random.Generator.spawn``, never ``seed + k``.
+    """
+    return check_rng(rng).spawn(check_int(n, "n", low=0))
+
+
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as ``numpy.float32`` or ``numpy.float64``; anything else raises.
+
+    Integer, boolean or complex parameters would silently give an all-zero network, rounded
+    points on the sphere or complex outputs, so only the two real floating types are accepted.
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64; got {dtype!r}.") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64; got {dt}.")
+    return dt
+
+
+def check_callable(f, name: str):
+    """Return ``f`` if it is None or callable."""
+    if f is not None and not callable(f):
+        raise TypeError(f"{name} must be callable (or None); got {type(f).__name__}.")
+    return f
+
+
+def machine_memory() -> int:
+    """The machine's physical memory in bytes (``MFNET_LITE_MEMORY`` overrides it)."""
+    override = os.environ.get("MFNET_LITE_MEMORY")
+    if override:
+        return int(float(override))
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 2**63 - 1
+
+
+def _size(nbytes: float) -> str:
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if nbytes >= factor:
+            return f"{nbytes / factor:.1f} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def check_memory(nbytes: float, what: str) -> None:
+    """Refuse up front a request whose arrays would need more than the machine's memory.
+
+    ``nbytes`` is the peak size of the arrays ``what`` would allocate; the ``MemoryError`` (or
+    the swapping) NumPy would give after minutes is replaced by an immediate ``ValueError``
+    that states the size needed.
+    """
+    total = machine_memory()
+    if nbytes > total:
+        raise ValueError(
+            f"{what} would need {_size(nbytes)} of memory, more than this machine's "
+            f"{_size(total)}; use fewer points or a smaller width."
+        )
 
 
 def check_choice(x, name: str, choices) -> str:

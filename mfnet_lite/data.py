@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_memory,
+    check_rng,
+    check_scalar,
+)
 from .model import Network
 
 __all__ = [
@@ -26,7 +34,26 @@ __all__ = [
 def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
     r"""``n`` points drawn uniformly on the unit sphere :math:`S^{d-1} \subset \mathbb{R}^d`.
 
-    Normalised Gaussian vectors, so the law is exactly uniform. Returns shape (n, d).
+    Normalised Gaussian vectors, so the law is exactly uniform.
+
+    Parameters
+    ----------
+    n, d : int
+        Number of points and dimension, both >= 1.
+    rng : None, int or numpy.random.Generator
+    dtype : numpy.float32 or numpy.float64, default float64
+        Drawn in float64, then cast.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+
+    Raises
+    ------
+    ValueError
+        If ``n`` or ``d`` is below 1, or the points would not fit in memory.
+    TypeError
+        If ``dtype`` is not a real floating type (integers would round the points to 0).
 
     Examples
     --------
@@ -36,6 +63,8 @@ def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
     """
     n = check_int(n, "n", low=1)
     d = check_int(d, "d", low=1)
+    dtype = check_float_dtype(dtype)
+    check_memory(2 * 8 * n * d, f"sphere({n}, {d})")
     rng = check_rng(rng)
     X = rng.standard_normal((n, d))
     norms = np.linalg.norm(X, axis=1, keepdims=True)

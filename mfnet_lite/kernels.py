@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from ._validation import check_array, check_choice, check_scalar
+from ._validation import check_array, check_choice, check_memory, check_scalar
 from .model import Network
 
 __all__ = [
@@ -129,7 +129,10 @@ def ntk_gram(W, X) -> np.ndarray:
     X = check_unit_norm(X)
     if W.shape[1] != X.shape[1]:
         raise ValueError(f"W must have shape (m, {X.shape[1]}) to match X; got {W.shape}.")
-    m = W.shape[0]
+    m, n = W.shape[0], X.shape[0]
+    if m == 0:
+        raise ValueError("W must hold at least one neuron; got m = 0 rows (H(W) is a mean).")
+    check_memory(8 * (n * m + 3 * n * n), f"ntk_gram with n = {n}, m = {m}")
     # 0/1 sums are exact in float32 below 2**24, and sgemm is twice as fast as dgemm.
     ind_dtype = np.float32 if m < 2**24 else np.float64
     A = (X @ W.T >= 0).astype(ind_dtype)
@@ -198,6 +201,7 @@ def h_infinity(X, *, on_parallel: str = "warn", parallel_tol: float = 1e-8) -> n
            [0. , 0.5]])
     """
     X = check_unit_norm(X)
+    check_memory(8 * 2 * X.shape[0] ** 2, f"h_infinity with n = {X.shape[0]}")
     check_choice(on_parallel, "on_parallel", ("warn", "raise", "ignore"))
     parallel_tol = check_scalar(parallel_tol, "parallel_tol", low=0.0, high=1.0)
     G = (X @ X.T).astype(np.float64)
@@ -265,6 +269,8 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
     H = check_array(H, "H", ndim=2)
     if H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be a square matrix; got shape {H.shape}.")
+    if H.shape[0] == 0:
+        raise ValueError("H must be at least 1 x 1; got a 0 x 0 matrix (no eigenvalue).")
     check_choice(method, "method", ("auto", "subset", "mixed", "dense"))
     if check_symmetric:
         scale = float(np.abs(H).max()) if H.size else 0.0

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_scalar
+from ._validation import check_array, check_int, check_memory, check_scalar
 from .data import sphere, teacher_student
-from .model import Network, _check_data, init_network
+from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
 from .train import Run, _check_run_args, _Recorder, gd
 
@@ -110,7 +110,7 @@ class Linearization:
 
     def predict(self, X, net: Network) -> np.ndarray:
         """:math:`\\bar h_W(x_i)` for the parameters of ``net`` (same width and d), shape (n,)."""
-        X, _ = _check_data(self.net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+        X = check_inputs(X, self.net0)
         _check_same_shape(net, self.net0, "net")
         A0, M0 = self._features(X)
         return self._predict(X, A0, M0, net.a, net.B)
@@ -122,9 +122,10 @@ class Linearization:
 
     def jacobian(self, X) -> np.ndarray:
         r""":math:`\partial h_{W_0}(x_i)/\partial W`, shape (n, m(d + 1)), columns ordered as ``net.W.ravel()``."""
-        X, _ = _check_data(self.net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
-        A0, M0 = self._features(X)
+        X = check_inputs(X, self.net0)
         n0 = self.net0
+        check_memory(8 * 2 * X.shape[0] * n0.m * (n0.d + 1), f"the Jacobian at n = {X.shape[0]}")
+        A0, M0 = self._features(X)
         dB = (M0 * n0.a)[:, :, None] * X[:, None, :]  # (n, m, d)
         return n0.factor * np.concatenate([A0[:, :, None], dB], axis=2).reshape(len(X), -1)
 
@@ -137,7 +138,7 @@ def linearized_gd(
     Same step convention, same start; ``run.net`` holds the final parameters (evaluate the
     linearised model with :meth:`Linearization.predict`).
     """
-    X, y = _check_data(net0, X, y, "square", "mean")
+    X, y = check_data(net0, X, y, "square", "mean")
     alpha = alpha_of(net0)
     step = check_scalar(step, "step", low=0.0, include_low=False)
     _, steps, record_every, _, _ = _check_run_args(
@@ -195,7 +196,7 @@ def movement_bound(net0: Network, X, y, time: float) -> float:
     :math:`\sqrt 2`. ``net0`` carries :math:`\alpha` in its output factor :math:`c = \alpha/m`;
     ``time`` is :math:`t = k\eta` after :math:`k` steps of :func:`lazy_gd` with step :math:`\eta`.
     """
-    X, y = _check_data(net0, X, y, "square", "mean")
+    X, y = check_data(net0, X, y, "square", "mean")
     time = check_scalar(time, "time", low=0.0)
     return float(
         np.sqrt(net0.m * time * risk(net0, X, y)) / (alpha_of(net0) * np.linalg.norm(net0.W))
@@ -214,7 +215,7 @@ def jacobian_change(net0: Network, net: Network, X) -> dict:
     pattern flips); ``"flips"`` is the fraction of pairs :math:`(i, j)` whose activation
     :math:`\mathbb 1\{b_j\cdot x_i > 0\}` changed. The output factor cancels in every ratio.
     """
-    X, _ = _check_data(net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+    X = check_inputs(X, net0)
     _check_same_shape(net, net0, "net")
     Z0, Z = X @ net0.B.T, X @ net.B.T
     da = np.linalg.norm(np.maximum(Z, 0.0) - np.maximum(Z0, 0.0))

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import data
 from ._validation import check_array, check_int, check_rng, check_scalar
-from .model import Network, _check_data, init_network, value_and_gradients
+from .model import Network, check_data, init_network, value_and_gradients
 from .train import Run, heavy_ball
 
 __all__ = ["setup", "timed", "min_potential", "stationarity", "success_count"]
@@ -97,7 +97,7 @@ def min_potential(
     convexity of :math:`F`, that is the certificate that :math:`\mu` minimises :math:`F` globally
     (chapter 4). A stationary point with a negative value is a saddle the theorem rules out.
     """
-    X, y = _check_data(net, X, y, loss, "mean")
+    X, y = check_data(net, X, y, loss, "mean")
     n_directions = check_int(n_directions, "n_directions", low=1)
     h = net.predict(X)
     slope = h - y if loss == "square" else -y / (1.0 + np.exp(y * h))

@@ -28,8 +28,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
-from .model import TRAINABLE, Network, _check_data, _value_and_grad
+from ._validation import (
+    check_array,
+    check_callable,
+    check_choice,
+    check_int,
+    check_rng,
+    check_scalar,
+)
+from .model import TRAINABLE, Network, check_data, value_and_gradients_arrays
 
 __all__ = [
     "Run",
@@ -123,7 +130,8 @@ class _Recorder:
 
     def __init__(self, steps, record_every, step, max_loss_ratio, progress, desc):
         self.steps = steps
-        self.every = steps if record_every is None else record_every
+        # steps = 0 is a run of zero steps: the start alone (no division by zero below)
+        self.every = max(steps, 1) if record_every is None else record_every
         self.step = step
         self.max_loss_ratio = max_loss_ratio
         self.losses: list[float] = []
@@ -317,7 +325,8 @@ def _run(
         options.pop("callback"),
         options.pop("rtol"),
     )
-    X, y = _check_data(net, X, y, loss_name, reduction)
+    X, y = check_data(net, X, y, loss_name, reduction)
+    check_callable(callback, "callback")
     if rtol is not None:
         rtol = check_scalar(rtol, "rtol", low=0.0)
     _, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
@@ -334,14 +343,25 @@ def _run(
     a, B = net.a.copy(), net.B.copy()
     da, dB = np.zeros_like(a), np.zeros_like(B)
     if velocity is not None:
+        if not isinstance(velocity, (tuple, list)) or len(velocity) != 2:
+            raise TypeError("velocity must be a pair (v_a, v_B) of arrays of shapes (m,), (m, d).")
         da += h * check_array(velocity[0], "velocity[0]", shape=a.shape)
         dB += h * check_array(velocity[1], "velocity[1]", shape=B.shape)
+        for frozen, d, name in (
+            (trainable == "B", da, "velocity[0]"),
+            (trainable == "a", dB, "velocity[1]"),
+        ):
+            if frozen and np.any(d != 0):
+                raise ValueError(
+                    f"{name} must be zero: its layer is frozen (trainable={trainable!r}), so it "
+                    "cannot move and carries no kinetic energy."
+                )
     rec = _Recorder(steps, record_every, unit, max_loss_ratio, options.pop("progress"), desc)
     need_a, need_B = trainable != "B", trainable != "a"
     energies = []
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            value, grad_a, grad_B = _value_and_grad(
+            value, grad_a, grad_B = value_and_gradients_arrays(
                 a,
                 B,
                 net.factor,

@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng, check_scalar
+from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
 from .model import Network
 
 __all__ = [
@@ -82,6 +82,7 @@ def sphere_measure(net: Network, *, tol: float = 0.0) -> tuple[np.ndarray, np.nd
     masses : ndarray of shape (k,), non-negative, summing to :math:`\frac1m\sum_j\|w_j\|^2`
     """
     W, _ = particles(net)
+    tol = check_scalar(tol, "tol", low=0.0)
     norms = np.linalg.norm(W, axis=1)
     keep = norms > tol
     if not np.any(keep):
@@ -103,10 +104,13 @@ def _weights(p, n: int, name: str) -> np.ndarray:
 def _cost(P, Q) -> np.ndarray:
     import ot
 
+    check_memory(3 * 8 * P.shape[0] * Q.shape[0], f"a {P.shape[0]} x {Q.shape[0]} transport plan")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below
         C = np.ascontiguousarray(ot.dist(P, Q, metric="sqeuclidean"), dtype=np.float64)
     if not np.all(np.isfinite(C)):  # POT would return 0.0 with only a warning
-        raise ValueError("the cost matrix has NaN or inf entries; check P and Q for huge values.")
+        raise ValueError(
+            "the cost matrix has NaN or inf entries (float64 overflow); check P and Q for huge values."
+        )
     return C
 
 
@@ -240,7 +244,13 @@ def sliced_w2(P, Q, p=None, q=None, *, n_projections: int = 200, rng=None) -> fl
     rng = check_rng(rng)
     theta = rng.standard_normal((P.shape[1], n_projections))
     theta /= np.linalg.norm(theta, axis=0, keepdims=True)
-    _cost(P[:1], Q[:1])  # the same overflow guard as the exact distance
+    # the overflow guard of the exact distance, on the extreme points: |p - q|^2 <= 2|p|^2 + 2|q|^2
+    with np.errstate(over="ignore"):
+        reach = 2 * np.einsum("ij,ij->i", P, P).max() + 2 * np.einsum("ij,ij->i", Q, Q).max()
+    if not np.isfinite(reach):
+        raise ValueError(
+            "the cost matrix would overflow float64: P or Q holds huge values (check them)."
+        )
     s = p.sum()
     value = ot.sliced_wasserstein_distance(P, Q, p / s, q / s, p=2, projections=theta)
     return float(np.sqrt(s) * value)
