@@ -22,6 +22,7 @@ from .model import Network
 
 __all__ = [
     "sphere",
+    "circle",
     "teacher",
     "teacher_student",
     "ntk_synthetic",
@@ -73,6 +74,22 @@ def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
         X[redo] = rng.standard_normal((int(redo.sum()), d))
         norms = np.linalg.norm(X, axis=1, keepdims=True)
     return (X / norms).astype(dtype)
+
+
+def circle(n_angles: int = 181) -> tuple[np.ndarray, np.ndarray]:
+    r"""``n_angles`` evenly spaced inputs :math:`x = (\cos\theta, \sin\theta)` on the unit circle.
+
+    The inputs on which the d = 2 figures draw a network's function :math:`h(x)` against
+    :math:`\theta \in [-\pi, \pi]`.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_angles,)
+    X : ndarray of shape (n_angles, 2)
+    """
+    n_angles = check_int(n_angles, "n_angles", low=2)
+    theta = np.linspace(-np.pi, np.pi, n_angles)
+    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
 
 
 def teacher(m0: int, d: int, rng=None, *, signs: str = "mixed", scale="mean-field") -> Network:

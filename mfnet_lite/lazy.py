@@ -32,7 +32,7 @@ from ._validation import check_array, check_int, check_memory, check_scalar
 from .data import sphere, teacher_student
 from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
-from .train import Run, _check_run_args, _Recorder, gd
+from .train import Recorder, Run, check_run_args, gd
 
 __all__ = [
     "alpha_of",
@@ -104,7 +104,9 @@ class Linearization:
     def __repr__(self) -> str:
         return f"Linearization(at {self.net0!r})"
 
-    def _features(self, X):
+    def features(self, X):
+        r"""The frozen features at :math:`W_0`: :math:`\sigma(b^0_j\cdot x_i)` and
+        :math:`\mathbb 1\{b^0_j \cdot x_i > 0\}`, both of shape (n, m) (``X`` checked)."""
         Z0 = X @ self.net0.B.T
         return np.maximum(Z0, 0.0), (Z0 > 0).astype(X.dtype)
 
@@ -112,10 +114,11 @@ class Linearization:
         """:math:`\\bar h_W(x_i)` for the parameters of ``net`` (same width and d), shape (n,)."""
         X = check_inputs(X, self.net0)
         _check_same_shape(net, self.net0, "net")
-        A0, M0 = self._features(X)
-        return self._predict(X, A0, M0, net.a, net.B)
+        A0, M0 = self.features(X)
+        return self.predict_features(X, A0, M0, net.a, net.B)
 
-    def _predict(self, X, A0, M0, a, B):
+    def predict_features(self, X, A0, M0, a, B):
+        """:meth:`predict` from the :meth:`features` of ``X`` and raw parameters ``a``, ``B``."""
         n0 = self.net0
         h0 = A0 @ n0.a
         return n0.factor * (h0 + A0 @ (a - n0.a) + (M0 * (X @ (B - n0.B).T)) @ n0.a)
@@ -125,42 +128,82 @@ class Linearization:
         X = check_inputs(X, self.net0)
         n0 = self.net0
         check_memory(8 * 2 * X.shape[0] * n0.m * (n0.d + 1), f"the Jacobian at n = {X.shape[0]}")
-        A0, M0 = self._features(X)
+        A0, M0 = self.features(X)
         dB = (M0 * n0.a)[:, :, None] * X[:, None, :]  # (n, m, d)
         return n0.factor * np.concatenate([A0[:, :, None], dB], axis=2).reshape(len(X), -1)
 
 
 def linearized_gd(
-    net0: Network, X, y, step: float, steps: int, *, rtol=None, record_every=None
+    net0: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    *,
+    rtol: float | None = None,
+    record_every: int | None = None,
+    max_loss_ratio: float = 1e8,
+    stop_on_divergence: bool = False,
+    progress: bool | None = None,
 ) -> Run:
     r""":func:`lazy_gd` applied to the linearised model :math:`\bar h` of ``net0`` (square loss).
 
-    Same step convention, same start; ``run.net`` holds the final parameters (evaluate the
-    linearised model with :meth:`Linearization.predict`).
+    Same step convention, same start, same history (:class:`mfnet_lite.train.Recorder`);
+    ``run.net`` holds the final parameters (evaluate the linearised model with
+    :meth:`Linearization.predict`).
+
+    Parameters
+    ----------
+    net0 : Network
+        The start and the point of linearisation; carries :math:`\alpha` in its factor.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    step : float
+        :math:`\eta > 0`, as in :func:`lazy_gd`.
+    steps : int
+    rtol, record_every, max_loss_ratio, stop_on_divergence, progress
+        As in :func:`mfnet_lite.train.gd`.
+
+    Returns
+    -------
+    Run
+        ``run.losses`` are :math:`\frac1{2n}\sum_i (\bar h(x_i) - y_i)^2`.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``step <= 0`` or ``steps < 0``.
+    DivergenceError
+        If the loss blows up (unless ``stop_on_divergence``).
     """
     X, y = check_data(net0, X, y, "square", "mean")
     alpha = alpha_of(net0)
-    step = check_scalar(step, "step", low=0.0, include_low=False)
-    _, steps, record_every, _, _ = _check_run_args(
-        net0, step, steps, record_every, "plain", "both", 1e8
+    if rtol is not None:
+        rtol = check_scalar(rtol, "rtol", low=0.0)
+    step, steps, record_every, _, max_loss_ratio = check_run_args(
+        net0, step, steps, record_every, "plain", "both", max_loss_ratio
     )
     eta = step * net0.m / alpha**2
     lin = Linearization(net0)
-    A0, M0 = lin._features(X)
+    A0, M0 = lin.features(X)
     c, n = net0.factor, X.shape[0]
     a, B = net0.a.copy(), net0.B.copy()
-    rec = _Recorder(steps, record_every, eta, 1e8, False, "linearized")
-    for k in range(steps + 1):
-        r = lin._predict(X, A0, M0, a, B) - y
-        value = 0.5 * float(r @ r) / n
-        rec.loss(k, value)
-        last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
-        if rec.wants_snapshot(k) or last:
-            rec.snapshot(k, a, B)
-        if last:
-            break
-        a -= eta * (c / n) * (A0.T @ r)
-        B -= eta * (c / n) * net0.a[:, None] * ((M0 * r[:, None]).T @ X)
+    rec = Recorder(
+        steps, record_every, eta, max_loss_ratio, progress, "linearized", stop_on_divergence
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            r = lin.predict_features(X, A0, M0, a, B) - y
+            value = 0.5 * float(r @ r) / n
+            if not rec.loss(k, value):
+                break
+            last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
+            if rec.wants_snapshot(k) or last:
+                rec.snapshot(k, a, B)
+            if last:
+                break
+            a -= eta * (c / n) * (A0.T @ r)
+            B -= eta * (c / n) * net0.a[:, None] * ((M0 * r[:, None]).T @ X)
     return rec.result(net0.replace(a=a, B=B), "plain")
 
 

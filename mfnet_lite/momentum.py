@@ -126,8 +126,8 @@ def stationarity(
     X : array_like of shape (n, d)
     y : array_like of shape (n,)
     velocity : tuple of arrays of shapes (m,) and (m, d), optional
-        The velocities ``(v_a, v_B)``, e.g. ``run.extras["velocity_a"][i]``,
-        ``run.extras["velocity_B"][i]``.
+        The velocities ``(v_a, v_B)``, e.g. ``run.records["velocity_a"][i]``,
+        ``run.records["velocity_B"][i]``.
     n_directions, rng
         As in :func:`min_potential`.
     """

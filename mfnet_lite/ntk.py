@@ -26,6 +26,7 @@ the chapter runs :func:`study` at n = d = 200.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,12 +35,11 @@ from ._validation import check_array, check_int, check_rng, check_scalar
 from .data import ntk_synthetic
 from .kernels import check_unit_norm, h_infinity, lambda_min, ntk_gram
 from .model import Network, init_network
-from .train import DivergenceError
+from .train import Recorder, Run, check_run_args
 
 __all__ = [
     "PAPER_SIZE",
     "BOOK_SIZE",
-    "DuRun",
     "DuStudy",
     "init_du",
     "train_first_layer",
@@ -58,43 +58,16 @@ PAPER_SIZE = {"n": 1000, "d": 1000, "widths": (100, 300, 800, 2400, 6400), "step
 BOOK_SIZE = {"n": 200, "d": 200, "widths": (100, 300, 800, 2400, 6400), "steps": 100}
 
 
-@dataclass(frozen=True)
-class DuRun:
-    """One gradient-descent run of :func:`train_first_layer`.
-
-    Attributes
-    ----------
-    net0, net : Network
-        The network at the start and after the last step taken.
-    step : float
-    losses : ndarray of shape (k + 1,)
-        :math:`\\frac12\\|u(k) - y\\|^2` before each step and after the last.
-    pattern_change : ndarray of shape (k + 1,)
-        Fraction of the :math:`mn` activation signs that differ from the start.
-    max_distance : ndarray of shape (k + 1,)
-        :math:`\\max_r \\|w_r(k) - w_r(0)\\|`.
-    outputs : ndarray of shape (k + 1, n)
-        The outputs :math:`u(k)`.
-    diverged : bool
-        True when the run stopped early because the loss blew up.
-    """
-
-    net0: Network
-    net: Network
-    step: float
-    losses: np.ndarray
-    pattern_change: np.ndarray
-    max_distance: np.ndarray
-    outputs: np.ndarray
-    diverged: bool = False
-
-    @property
-    def m(self) -> int:
-        return self.net.m
-
-    @property
-    def steps_taken(self) -> int:
-        return len(self.losses) - 1
+def __getattr__(name):
+    if name == "DuRun":
+        warnings.warn(
+            "mfnet_lite.ntk.DuRun is deprecated: train_first_layer returns a mfnet_lite.Run "
+            "(pattern_change, max_distance, outputs in run.records).",
+            DeprecationWarning,
+            2,
+        )
+        return Run
+    raise AttributeError(f"module 'mfnet_lite.ntk' has no attribute {name!r}")
 
 
 def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
@@ -106,8 +79,17 @@ def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
 
 
 def train_first_layer(
-    net: Network, X, y, step: float, steps: int, *, stop_on_divergence: bool = False
-) -> DuRun:
+    net: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    *,
+    record_every: int | None = None,
+    stop_on_divergence: bool = False,
+    max_loss_ratio: float = 1e8,
+    progress: bool | None = None,
+) -> Run:
     r"""Plain gradient descent on the first layer, recording loss, pattern changes and distance.
 
     .. math::
@@ -118,7 +100,8 @@ def train_first_layer(
     the step of ``mf.train.gd(net, X, y, step, steps, reduction="sum", trainable="B",
     time_scaling="plain")`` (the tests check that both agree). This loop reuses the
     pre-activations of each step for the activation signs, so it needs two matrix products a
-    step where ``gd`` with a recording callback needs three.
+    step where ``gd`` with a recording callback needs three. It keeps its history with
+    :class:`mfnet_lite.train.Recorder`, like every training loop of the package.
 
     Parameters
     ----------
@@ -130,18 +113,29 @@ def train_first_layer(
     step : float
         :math:`\eta > 0`; a step near :math:`1/\lambda_{\max}(H^\infty)` is fast and stable.
     steps : int
+    record_every : int, optional
+        Snapshot period of the parameters (by default the first and the last step).
     stop_on_divergence : bool, default False
-        When the loss exceeds :math:`10^8` times its start or is not finite: return the run
-        so far with ``diverged=True`` instead of raising.
+        When the loss exceeds ``max_loss_ratio`` times its start or is not finite: return the
+        run so far with ``run.diverged = True`` instead of raising.
+    max_loss_ratio : float, default 1e8
+    progress : bool, optional
+        As in :func:`mfnet_lite.train.gd`.
 
     Returns
     -------
-    DuRun
+    Run
+        ``losses`` are :math:`\frac12\|u(k) - y\|^2`; per-step ``records``:
+        ``"pattern_change"`` (fraction of the :math:`mn` activation signs that differ from the
+        start), ``"max_distance"`` (:math:`\max_r \|w_r(k) - w_r(0)\|`) and ``"outputs"``
+        (:math:`u(k)`, shape (k + 1, n)).
 
     Raises
     ------
     DivergenceError
         If the loss blows up and ``stop_on_divergence`` is False; the message names the step.
+    ValueError
+        If a row of ``X`` is not unit-norm, shapes disagree or ``step <= 0``.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -149,14 +143,16 @@ def train_first_layer(
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
     y = check_array(y, "y", shape=(X.shape[0],))
-    step = check_scalar(step, "step", low=0.0, include_low=False)
-    steps = check_int(steps, "steps", low=0)
+    step, steps, record_every, _, max_loss_ratio = check_run_args(
+        net, step, steps, record_every, "plain", "B", max_loss_ratio
+    )
     B0, a, c = net.B, net.a, net.factor
     B = B0.copy()
     ca = (c * a)[:, None]
     signs0 = X @ B0.T > 0
-    losses, changed, distance, outputs = [], [], [], []
-    diverged = False
+    rec = Recorder(
+        steps, record_every, step, max_loss_ratio, progress, "first layer", stop_on_divergence
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
             Z = X @ B.T
@@ -164,34 +160,20 @@ def train_first_layer(
             np.maximum(Z, 0.0, out=Z)
             u = c * (Z @ a)
             r = u - y
-            loss = 0.5 * float(r @ r)
-            start = losses[0] if losses else loss
-            if not np.isfinite(loss) or loss > 1e8 * max(start, 1e-300):
-                if not stop_on_divergence:
-                    raise DivergenceError(
-                        f"the run diverged at step {k}: loss {loss:.3g} against {start:.3g} "
-                        f"with step = {step:g}. Use a step below 2 / lambda_max(H_infinity)."
-                    )
-                diverged = True
+            if not rec.loss(k, 0.5 * float(r @ r)):
                 break
-            losses.append(loss)
-            outputs.append(u)
-            changed.append(np.count_nonzero(active != signs0) / active.size)
-            distance.append(float(np.sqrt(((B - B0) ** 2).sum(axis=1).max())))
+            rec.record(
+                pattern_change=np.count_nonzero(active != signs0) / active.size,
+                max_distance=float(np.sqrt(((B - B0) ** 2).sum(axis=1).max())),
+                outputs=u,
+            )
+            if rec.wants_snapshot(k):
+                rec.snapshot(k, a, B)
             if k == steps:
                 break
             np.multiply(active, r[:, None], out=Z)  # Z now holds D_ir = (u_i - y_i) 1{...}
             B -= step * (ca * (Z.T @ X))
-    return DuRun(
-        net0=net,
-        net=net.replace(B=B) if not diverged else net.replace(B=B0),
-        step=step,
-        losses=np.asarray(losses),
-        pattern_change=np.asarray(changed),
-        max_distance=np.asarray(distance),
-        outputs=np.asarray(outputs),
-        diverged=diverged,
-    )
+    return rec.result(net.replace(B=B) if not rec.diverged else net, "plain")
 
 
 @dataclass(frozen=True)
@@ -211,8 +193,11 @@ class DuStudy:
         return [run.m for run in self.runs]
 
     def final(self, name: str) -> np.ndarray:
-        """The last value of ``"losses"``, ``"pattern_change"`` or ``"max_distance"`` per width."""
-        return np.array([getattr(run, name)[-1] for run in self.runs])
+        """The last value of ``"losses"`` or of a record (``"pattern_change"``,
+        ``"max_distance"``) per width."""
+        return np.array(
+            [(run.losses if name == "losses" else run.records[name])[-1] for run in self.runs]
+        )
 
 
 def lambda_max(H) -> float:

@@ -63,7 +63,7 @@ def test_study_patterns_and_distance_decay_like_inverse_sqrt_width(study):
         # recomputed from the final weights, independently of the recorder
     for run in study.runs:
         changed = np.mean((study.X @ run.net.B.T > 0) != (study.X @ run.net0.B.T > 0))
-        assert changed == run.pattern_change[-1]
+        assert changed == run.records["pattern_change"][-1]
 
 
 @pytest.mark.slow
@@ -87,9 +87,12 @@ def test_kernel_predictor_gap_shrinks_with_width(study):
     """'the gap shrinks with the width, and at m = 6400 the outputs lie close to the diagonal'."""
     gaps = []
     for run in study.runs:
-        ker = mf.ntk.kernel_predictions(study.H_inf, run.outputs[0], study.y, study.step, 10)
+        ker = mf.ntk.kernel_predictions(
+            study.H_inf, run.records["outputs"][0], study.y, study.step, 10
+        )
         gaps.append(
-            np.linalg.norm(run.outputs[10] - ker[10]) / np.linalg.norm(run.outputs[0] - study.y)
+            np.linalg.norm(run.records["outputs"][10] - ker[10])
+            / np.linalg.norm(run.records["outputs"][0] - study.y)
         )
     assert np.all(np.diff(gaps) < 0)
     assert gaps[-1] < 0.01
@@ -125,7 +128,7 @@ def test_beyond_the_stable_limit():
         assert np.all(run.losses[1:] <= bound[1:])
     big = runs[1.5]
     assert big.losses.max() > big.losses[0]
-    assert big.pattern_change[-1] > 3 * runs[0.9].pattern_change[-1]
+    assert big.records["pattern_change"][-1] > 3 * runs[0.9].records["pattern_change"][-1]
     top = mf.ntk.lambda_max(mf.kernels.ntk_gram(big.net, X))
     assert abs(top - 2 / big.step) < 0.02 * (2 / big.step)
     assert big.losses[-1] / big.losses[0] > 1e-3
@@ -160,9 +163,11 @@ def test_paper_size_numbers():
     last = train_first_layer(
         wide, X.astype(np.float32), y.astype(np.float32), step, PAPER_SIZE["steps"]
     )
-    assert abs(first.pattern_change[-1] - 0.065) < 0.0005
-    assert abs(last.pattern_change[-1] - 0.0087) < 0.00005
-    assert abs(first.max_distance[-1] - 6.4) < 0.05
-    assert abs(last.max_distance[-1] - 0.86) < 0.005
-    slope = np.log(last.pattern_change[-1] / first.pattern_change[-1]) / np.log(64)
+    assert abs(first.records["pattern_change"][-1] - 0.065) < 0.0005
+    assert abs(last.records["pattern_change"][-1] - 0.0087) < 0.00005
+    assert abs(first.records["max_distance"][-1] - 6.4) < 0.05
+    assert abs(last.records["max_distance"][-1] - 0.86) < 0.005
+    slope = np.log(
+        last.records["pattern_change"][-1] / first.records["pattern_change"][-1]
+    ) / np.log(64)
     assert -0.55 < slope < -0.45  # 'fitted slopes near -0.5' (two-point version)

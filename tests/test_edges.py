@@ -88,7 +88,7 @@ def test_frozen_layer_has_no_velocity(problem):
         train.kinetic(net, X, y, 0.1, 3, 1.0, trainable="B", velocity=v)
     # the trained layer may start in motion; the frozen one's (zero) velocity adds nothing
     run = train.kinetic(net, X, y, 0.1, 0, 1.0, trainable="a", velocity=v)
-    assert run.extras["energies"][0] == pytest.approx(run.losses[0] + net.m / (2 * net.m))
+    assert run.records["energies"][0] == pytest.approx(run.losses[0] + net.m / (2 * net.m))
 
 
 def test_overflowing_inputs_raise(problem):

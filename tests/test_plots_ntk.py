@@ -18,7 +18,9 @@ def test_du_study_panels_draw_every_run(study):
         lines = ax.get_lines()
         assert len(lines) == 2
         for line, run in zip(lines, study.runs, strict=True):
-            np.testing.assert_allclose(line.get_ydata(), getattr(run, name))
+            np.testing.assert_allclose(
+                line.get_ydata(), run.losses if name == "losses" else run.records[name]
+            )
 
 
 def test_power_law_fit_line_has_the_fitted_slope():
@@ -39,13 +41,13 @@ def test_rate_bound_figure_draws_the_bound(study):
 
 def test_kernel_predictor_figure(study):
     ker = {
-        r.m: mf.ntk.kernel_predictions(study.H_inf, r.outputs[0], study.y, study.step, 8)
+        r.m: mf.ntk.kernel_predictions(study.H_inf, r.records["outputs"][0], study.y, study.step, 8)
         for r in study.runs
     }
     fig, (ax1, ax2) = mf.plots.plot_kernel_predictor(study, ker, k=3)
     x, y = ax2.get_lines()[0].get_data()
     np.testing.assert_allclose(x, ker[20][3])
-    np.testing.assert_allclose(y, study.runs[0].outputs[3])
+    np.testing.assert_allclose(y, study.runs[0].records["outputs"][3])
 
 
 def test_step_sweep_skips_the_rate_line_beyond_the_limit(study):

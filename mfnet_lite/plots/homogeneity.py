@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..data import circle
 from ..model import Network, phi
 
 __all__ = [
@@ -17,16 +18,11 @@ __all__ = [
 ]
 
 
-def _circle(n_angles: int = 361):
-    theta = np.linspace(-np.pi, np.pi, n_angles)
-    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
-
-
 def plot_neuron_sum(net: Network, *, n_angles: int = 361, ax=None):
     """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick)."""
     if net.d != 2:
         raise ValueError(f"plot_neuron_sum draws d = 2 networks on the circle; got d = {net.d}.")
-    theta, X = _circle(n_angles)
+    theta, X = circle(n_angles)
     terms = net.factor * phi(net.a, net.B, X)
     fig, ax = _fig_ax(ax)
     ax.plot(theta, terms.T, lw=0.8, alpha=0.6)

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..data import circle
 from ..model import Network
 
 __all__ = [
@@ -169,11 +170,6 @@ def plot_matchings(P, Q, shifts, *, rng=0):
     return fig, axes[0]
 
 
-def _circle_inputs(n_angles: int = 181):
-    theta = np.linspace(-np.pi, np.pi, n_angles)
-    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
-
-
 def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     """Sweep t from 0 to 1: h of the mixture of measures against h of the segment of parameters.
 
@@ -182,7 +178,7 @@ def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     from ..model import loss
     from ..transport import mixture
 
-    theta, C = _circle_inputs()
+    theta, C = circle()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     ts = np.linspace(0, 1, frames)
     F = [loss(mixture(net0, net1, t), X, y) for t in ts]
@@ -266,7 +262,7 @@ def animate_functions(runs: dict, teacher: Network | None = None):
             raise ValueError(f"animate_functions draws d = 2 networks; got d = {run.net.d}.")
         if not np.array_equal(run.snapshot_steps, first.snapshot_steps):
             raise ValueError(f"run {label!r} was recorded at other steps than the first run.")
-    theta, C = _circle_inputs()
+    theta, C = circle()
     curves = {k: np.array([s.predict(C) for s in r.snapshots()]) for k, r in runs.items()}
     fig, ax = plt.subplots()
     lines = [ax.plot(theta, c[0], lw=2, label=k)[0] for k, c in curves.items()]

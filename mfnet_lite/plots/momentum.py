@@ -16,7 +16,7 @@ def plot_energy(run: Run, h: float, *, ax=None):
 
     The horizontal axis is the physical time :math:`t = k h`.
     """
-    energies = run.extras["energies"]
+    energies = run.records["energies"]
     t = np.arange(len(energies)) * h
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     ax.semilogy(t, energies, lw=2, label=r"energy $E = G + \frac{1}{2m}\sum_j |v_j|^2$")
@@ -42,7 +42,7 @@ def plot_phase(runs: dict, h: float, *, neurons=range(6)):
     r"""Paths of a few neurons in the phase plane :math:`(a_j, \dot a_j)`, one panel per run."""
     fig, axes = plt.subplots(1, len(runs), figsize=(4 * len(runs), 3.4), squeeze=False)
     for ax, (label, run) in zip(axes[0], runs.items(), strict=True):
-        a, v = run.a_history, run.extras["velocity_a"]
+        a, v = run.a_history, run.records["velocity_a"]
         for j in neurons:
             ax.plot(a[:, j], v[:, j], lw=1)
             ax.plot(a[-1, j], v[-1, j], "ko", ms=3)
@@ -59,7 +59,7 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
     One frame per snapshot of ``run``, labelled with ``run.times`` (the time :math:`t = kh` for
     a :func:`~mfnet_lite.train.kinetic` run). Show it with :func:`mfnet_lite.plots.jshtml`.
     """
-    a, v = run.a_history[:, list(neurons)], run.extras["velocity_a"][:, list(neurons)]
+    a, v = run.a_history[:, list(neurons)], run.records["velocity_a"][:, list(neurons)]
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
     pad = 0.05 * (np.ptp(a) + 1e-12)
     ax.set(xlim=(a.min() - pad, a.max() + pad), ylim=(1.1 * v.min() - 1e-9, 1.1 * v.max() + 1e-9))

@@ -27,8 +27,8 @@ def _draw_study_panels(axes, runs, colors):
         steps = np.arange(run.steps_taken + 1)
         label = f"m = {run.m}"
         axes[0].semilogy(steps, run.losses, color=color, label=label)
-        axes[1].plot(steps, run.pattern_change, color=color, label=label)
-        axes[2].plot(steps, run.max_distance, color=color, label=label)
+        axes[1].plot(steps, run.records["pattern_change"], color=color, label=label)
+        axes[2].plot(steps, run.records["max_distance"], color=color, label=label)
     axes[0].set(xlabel="iteration $k$", ylabel=r"loss $\frac{1}{2}\Vert u(k) - y\Vert^2$")
     axes[1].set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
     axes[2].set(xlabel="iteration $k$", ylabel=r"$\max_r \|w_r(k) - w_r(0)\|$")
@@ -105,14 +105,24 @@ def plot_kernel_predictor(study, predictions: dict, *, k: int = 10):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
     colors = _colors(len(study.runs))
     for run, color in zip(study.runs, colors, strict=True):
-        scale = np.linalg.norm(run.outputs[0] - study.y)
-        gap = np.linalg.norm(run.outputs - predictions[run.m][: len(run.outputs)], axis=1) / scale
+        scale = np.linalg.norm(run.records["outputs"][0] - study.y)
+        gap = (
+            np.linalg.norm(
+                run.records["outputs"] - predictions[run.m][: len(run.records["outputs"])], axis=1
+            )
+            / scale
+        )
         ax1.semilogy(gap[1:], color=color, label=f"m = {run.m}")
     ax1.set(xlabel="iteration $k$", ylabel=r"$\|u(k) - u^{\mathrm{ker}}(k)\| / \|u(0) - y\|$")
     ax1.legend(fontsize="small")
     for run, color in ((study.runs[0], colors[0]), (study.runs[-1], colors[-1])):
         ax2.plot(
-            predictions[run.m][k], run.outputs[k], ".", color=color, ms=4, label=f"m = {run.m}"
+            predictions[run.m][k],
+            run.records["outputs"][k],
+            ".",
+            color=color,
+            ms=4,
+            label=f"m = {run.m}",
         )
     lim = np.abs(np.concatenate([predictions[r.m][k] for r in study.runs])).max() * 1.05
     ax2.plot([-lim, lim], [-lim, lim], "k--", lw=1)
@@ -126,7 +136,7 @@ def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
     """Loss against the rate line, and pattern changes, for several steps at one width.
 
     ``runs`` maps a fraction ``s`` of the stable limit (step ``s * 2 / lambda_max``) to a
-    :class:`mfnet_lite.ntk.DuRun`; a run that diverged ends with a cross. The rate line
+    :class:`mfnet_lite.Run` of :func:`mfnet_lite.ntk.train_first_layer`; a run that diverged ends with a cross. The rate line
     (dashed) is drawn for the steps below the stable limit only.
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -138,7 +148,7 @@ def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
             ax1.semilogy(k, rate_bound(1.0, lambda0, run.step, k[-1]), "--", color=color, lw=1)
         if run.diverged:
             ax1.semilogy(k[-1], run.losses[-1] / run.losses[0], "x", color=color, ms=9, mew=2)
-        ax2.plot(k, run.pattern_change, color=color, label=label)
+        ax2.plot(k, run.records["pattern_change"], color=color, label=label)
     ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss")
     ax2.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
     ax2.legend(fontsize="small")
@@ -159,8 +169,8 @@ def animate_du_widths(study, *, interval: int = 900):
             min(r.losses[r.losses > 0].min() for r in runs) / 2,
             max(r.losses.max() for r in runs) * 2,
         ),
-        (0, max(r.pattern_change.max() for r in runs) * 1.05),
-        (0, max(r.max_distance.max() for r in runs) * 1.05),
+        (0, max(r.records["pattern_change"].max() for r in runs) * 1.05),
+        (0, max(r.records["max_distance"].max() for r in runs) * 1.05),
     ]
 
     def draw(i):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..data import circle
 from ..model import Network, loss
-from ..plots.measures import _circle_inputs, plot_matching
+from ..plots.measures import plot_matching
 from ..transport import TransportError, mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
 from ._render import figure, show
 
@@ -15,7 +16,7 @@ __all__ = ["mixture_explorer", "distance_explorer"]
 
 def mixture_explorer(net0: Network, net1: Network, X, y):
     """A slider for t: h of the mixture (1-t)μ0 + tμ1 against h of (1-t)W0 + tW1, and both risks."""
-    theta, C = _circle_inputs()
+    theta, C = circle()
     t = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t")
     out = widgets.Output()
     fig, ax = figure((5.5, 3.2), left=0.12, right=0.97, bottom=0.16, top=0.96)

@@ -45,10 +45,10 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, seed: in
             net, X, y, step, steps, friction.value, temperature=temp, rng=seed, record_every=2
         )
         t = np.arange(len(run.losses)) * step
-        energy.set_data(t, run.extras["energies"])
+        energy.set_data(t, run.records["energies"])
         risk.set_data(t, run.losses)
         for j, path in enumerate(paths):
-            path.set_data(run.a_history[:, j], run.extras["velocity_a"][:, j])
+            path.set_data(run.a_history[:, j], run.records["velocity_a"][:, j])
         ax_p.relim()
         ax_p.autoscale_view()
         ax_p.set_title(f"γh = {friction.value * step:.2f}, β = {1 - friction.value * step:.2f}")

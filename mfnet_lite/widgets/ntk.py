@@ -58,8 +58,8 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
             kk[-1:] if run.diverged else [],
             (run.losses[-1:] / run.losses[0]) if run.diverged else [],
         )
-        pattern_line.set_data(kk, run.pattern_change)
-        ax2.set_ylim(0, max(0.02, 1.1 * run.pattern_change.max()))
+        pattern_line.set_data(kk, run.records["pattern_change"])
+        ax2.set_ylim(0, max(0.02, 1.1 * run.records["pattern_change"].max()))
         status = "diverged" if run.diverged else f"final ratio {run.losses[-1] / run.losses[0]:.1e}"
         text.set_text(f"η = {step:.2f}, λ0 = {lam0:.2f}; {status}")
         show(fig, out)
