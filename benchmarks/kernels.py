@@ -119,7 +119,7 @@ def bench_study() -> None:
             "" if name == "losses" else f"   slope {mf.ntk.fit_slope(study.widths, final)[0]:.2f}"
         )
         print(f"   {name:<15}{np.array2string(final, precision=4)}{slope}")
-    deviation = mf.ntk.gram_deviation(study.X, study.widths, seeds=2, rng=1)
+    deviation = mf.ntk.gram_deviation(study.X, study.widths, draws=2, rng=1)
     slope = mf.ntk.fit_slope(study.widths, deviation)[0]
     print(
         f"   |H(0) - H_inf|_2 {np.array2string(deviation.mean(1), precision=4)}   slope {slope:.2f}"

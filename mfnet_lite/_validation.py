@@ -6,8 +6,10 @@ shape, with a message that names the argument, says what it got and what to do.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import os
+import warnings
 
 import numpy as np
 
@@ -17,11 +19,14 @@ __all__ = [
     "check_int",
     "check_rng",
     "spawn",
+    "replayable",
     "check_choice",
     "check_float_dtype",
     "check_callable",
     "check_memory",
     "machine_memory",
+    "renamed_keywords",
+    "deprecated_alias",
 ]
 
 
@@ -132,6 +137,24 @@ def spawn(rng, n: int) -> list[np.random.Generator]:
     return check_rng(rng).spawn(check_int(n, "n", low=0))
 
 
+def replayable(rng):
+    """A function returning, at each call, a fresh Generator in ``rng``'s current state.
+
+    For the explorers, which must redraw the same student at every change of a slider:
+    ``replay = replayable(child)`` then ``init_network(m, d, replay())`` gives the same draw
+    each time, while ``child`` itself comes from ``spawn`` of the explorer's one ``rng``.
+    """
+    gen = check_rng(rng)
+    kind, state = type(gen.bit_generator), gen.bit_generator.state
+
+    def replay() -> np.random.Generator:
+        bit_generator = kind()
+        bit_generator.state = state
+        return np.random.Generator(bit_generator)
+
+    return replay
+
+
 def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     """Return ``dtype`` as ``numpy.float32`` or ``numpy.float64``; anything else raises.
 
@@ -193,3 +216,46 @@ def check_choice(x, name: str, choices) -> str:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} == {x!r}, must be one of {listed}.")
     return x
+
+
+def renamed_keywords(**renames):
+    """Decorator: keyword arguments renamed in issue 15 keep working for one release.
+
+    ``@renamed_keywords(seed="rng")`` lets ``f(seed=3)`` call ``f(rng=3)`` with a
+    ``DeprecationWarning`` that names the new keyword; passing both raises ``TypeError``.
+    """
+
+    def decorate(f):
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{f.__name__}() got both {old!r} and {new!r}; use {new!r}."
+                        )
+                    warnings.warn(
+                        f"{f.__name__}({old}=...) is deprecated; use {new}=... instead.",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def deprecated_alias(new, old_name: str, new_name: str):
+    """``new`` wrapped so that calling it under ``old_name`` warns (one release) and works."""
+
+    @functools.wraps(new)
+    def alias(*args, **kwargs):
+        warnings.warn(
+            f"{old_name} is deprecated; use {new_name} instead.", DeprecationWarning, stacklevel=2
+        )
+        return new(*args, **kwargs)
+
+    alias.__doc__ = f"Deprecated alias of :func:`{new_name}` (issue 15); use that name."
+    return alias

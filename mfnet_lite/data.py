@@ -17,6 +17,7 @@ from ._validation import (
     check_memory,
     check_rng,
     check_scalar,
+    renamed_keywords,
 )
 from .model import Network
 
@@ -175,16 +176,33 @@ def max_abs_cosine(X) -> float:
     return float(C.max())
 
 
-def check_not_parallel(X, *, tol: float = 1e-8) -> np.ndarray:
-    r"""Return ``X`` if no two rows are parallel (:math:`|\cos| < 1 - \text{tol}`), else raise.
+@renamed_keywords(tol="parallel_tol")
+def check_not_parallel(X, *, parallel_tol: float = 1e-8) -> np.ndarray:
+    r"""Return ``X`` if no two rows are parallel (:math:`|\cos| < 1 -` ``parallel_tol``), else raise.
 
     Du et al.'s :math:`\lambda_0 = \lambda_{\min}(H^\infty) > 0` holds exactly when no two inputs
-    are parallel (chapter 6); this is the check.
+    are parallel (chapter 6); this is the check (the tolerance has the name it has in
+    :func:`mfnet_lite.kernels.h_infinity`).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    parallel_tol : float in [0, 1], default 1e-8
+        Formerly ``tol``.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+
+    Raises
+    ------
+    ValueError
+        If two rows are parallel or antiparallel, or a row is zero.
     """
-    tol = check_scalar(tol, "tol", low=0.0, high=1.0)
+    parallel_tol = check_scalar(parallel_tol, "parallel_tol", low=0.0, high=1.0)
     X = check_array(X, "X", ndim=2)
     cos = max_abs_cosine(X)
-    if cos >= 1.0 - tol:
+    if cos >= 1.0 - parallel_tol:
         raise ValueError(
             f"X has two parallel rows (|cos| = {cos:.12f}); remove duplicates or antipodes, "
             "or perturb the inputs: lambda_min(H_infinity) is then 0."

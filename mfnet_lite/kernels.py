@@ -48,6 +48,7 @@ __all__ = [
     "ntk_gram",
     "h_infinity",
     "lambda_min",
+    "lambda_max",
 ]
 
 
@@ -223,6 +224,22 @@ def _lambda_min_mixed(H: np.ndarray) -> float:
     return float(v @ (H @ v) / (v @ v))
 
 
+def _check_symmetric_matrix(H, check_symmetric: bool) -> np.ndarray:
+    H = check_array(H, "H", ndim=2)
+    if H.shape[0] != H.shape[1]:
+        raise ValueError(f"H must be a square matrix; got shape {H.shape}.")
+    if H.shape[0] == 0:
+        raise ValueError("H must be at least 1 x 1; got a 0 x 0 matrix (no eigenvalue).")
+    if check_symmetric:
+        scale = float(np.abs(H).max())
+        if not np.allclose(H, H.T, rtol=0.0, atol=1e-10 * max(scale, 1e-300)):
+            raise ValueError(
+                "H must be symmetric; got max |H - H.T| = "
+                f"{float(np.abs(H - H.T).max()):.3g}. Symmetrise with (H + H.T) / 2."
+            )
+    return H
+
+
 def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> float:
     r"""The smallest eigenvalue :math:`\lambda_{\min}(H)` of a symmetric matrix.
 
@@ -266,19 +283,8 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
     >>> round(lambda_min(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
     1.0
     """
-    H = check_array(H, "H", ndim=2)
-    if H.shape[0] != H.shape[1]:
-        raise ValueError(f"H must be a square matrix; got shape {H.shape}.")
-    if H.shape[0] == 0:
-        raise ValueError("H must be at least 1 x 1; got a 0 x 0 matrix (no eigenvalue).")
     check_choice(method, "method", ("auto", "subset", "mixed", "dense"))
-    if check_symmetric:
-        scale = float(np.abs(H).max()) if H.size else 0.0
-        if not np.allclose(H, H.T, rtol=0.0, atol=1e-10 * max(scale, 1e-300)):
-            raise ValueError(
-                "H must be symmetric; got max |H - H.T| = "
-                f"{float(np.abs(H - H.T).max()):.3g}. Symmetrise with (H + H.T) / 2."
-            )
+    H = _check_symmetric_matrix(H, check_symmetric)
     if method == "auto":
         method = "subset" if H.shape[0] <= 2000 else "mixed"
     if method == "dense":
@@ -287,4 +293,41 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
         return _lambda_min_mixed(H)
     return float(
         scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0]
+    )
+
+
+def lambda_max(H, *, check_symmetric: bool = True) -> float:
+    r"""The largest eigenvalue :math:`\lambda_{\max}(H)` of a symmetric matrix.
+
+    For :math:`H = H^\infty`, :math:`2/\lambda_{\max}` is the stable limit of the step of the
+    kernel recursion (chapter 6). LAPACK's subset driver (``syevr`` through
+    ``scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n-1, n-1])``).
+
+    Parameters
+    ----------
+    H : ndarray of shape (n, n)
+        Symmetric.
+    check_symmetric : bool, default True
+        Raise if :math:`H` is not symmetric to within :math:`10^{-10}\max|H|`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``H`` is empty, not square, not finite or not symmetric.
+
+    Examples
+    --------
+    >>> round(lambda_max(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
+    3.0
+    """
+    H = _check_symmetric_matrix(H, check_symmetric)
+    n = H.shape[0]
+    return float(
+        scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1], check_finite=False)[
+            0
+        ]
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_memory, check_scalar
+from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
 from .data import sphere, teacher_student
 from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
@@ -45,6 +45,8 @@ __all__ = [
     "jacobian_change",
     "linearization_gap",
     "alpha_sweep",
+    "draw",
+    "with_alpha",
 ]
 
 
@@ -287,6 +289,43 @@ def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float
     return float(np.sqrt(np.mean((net.predict(X) - h_lin) ** 2)))
 
 
+def draw(rng=0, *, n: int = 60, d: int = 10, m: int = 200, m0: int = 3, n_test: int = 1000):
+    r"""Chapter 5's task: ``(X, y, X_test, y_test, net0)``, all from the one generator ``rng``.
+
+    A teacher of ``m0`` neurons labels ``n`` training inputs
+    (:func:`mfnet_lite.data.teacher_student`, drawn first), then ``n_test`` test inputs
+    uniform on the sphere, then a symmetric student of width ``m`` at :math:`\alpha = 1`
+    (:func:`symmetric_init`; :func:`with_alpha` rescales it). :func:`alpha_sweep` draws each
+    seed's task with it.
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator, default 0
+    n, d, m, m0, n_test : int
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    X_test : ndarray of shape (n_test, d)
+    y_test : ndarray of shape (n_test,)
+    net0 : Network
+        Output factor :math:`1/m`.
+    """
+    rng = check_rng(rng)
+    X, y, teacher = teacher_student(n, d, m0, rng)
+    X_test = sphere(n_test, d, rng)
+    return X, y, X_test, teacher.predict(X_test), symmetric_init(m, d, rng)
+
+
+def with_alpha(net: Network, alpha: float) -> Network:
+    r"""The same neurons at scale :math:`\alpha`: output factor :math:`\alpha/m`."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    alpha = check_scalar(alpha, "alpha", low=0.0, include_low=False)
+    return net.replace(scale=alpha / net.m)
+
+
 def alpha_sweep(
     alphas,
     seeds,
@@ -302,20 +341,42 @@ def alpha_sweep(
 ) -> dict:
     r"""Chapter 5's experiment: train a student at each scale :math:`\alpha`, and its linearisation.
 
-    For every seed: a teacher with ``m0`` neurons labels ``n`` training and ``n_test`` test
-    inputs uniform on the sphere in dimension ``d``; a symmetric student of width ``m`` is trained
-    by :func:`lazy_gd` until its risk is ``rtol`` times the initial one (at most ``max_steps``;
-    ``rtol=None``: exactly ``max_steps`` steps, the same training time at every scale), and its
-    linearisation by :func:`linearized_gd` for the same number of steps.
+    For every seed, the task of :func:`draw` from the one generator ``check_rng(seed)``: a
+    teacher with ``m0`` neurons labelling ``n`` training inputs, ``n_test`` test inputs, and
+    one symmetric student of width ``m``, which every scale :math:`\alpha` shares. At each
+    scale the student is trained by :func:`lazy_gd` until its risk is ``rtol`` times the
+    initial one (at most ``max_steps``; ``rtol=None``: exactly ``max_steps`` steps, the same
+    training time at every scale), and its linearisation by :func:`linearized_gd` for the same
+    number of steps.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+        Positive scales.
+    seeds : sequence of int
+        One seed per repetition (each the ``rng`` of that repetition's draws).
+    n, d, m, m0 : int
+        Training inputs, dimension, student width, teacher width.
+    step : float, default 2.0
+        The step of :func:`lazy_gd`.
+    rtol : float or None, default 1e-3
+    max_steps : int, default 20000
+    n_test : int, default 1000
 
     Returns
     -------
-    dict of arrays of shape (len(seeds), len(alphas))
-        ``movement`` (:func:`relative_movement`), ``gap`` (:func:`linearization_gap` on the test
-        inputs over the root mean square of the test labels), ``test_error`` (mean of
-        :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
+    dict of arrays of shape (len(alphas), len(seeds))
+        The orientation of every sweep of the package (one row per setting, one column per
+        seed): ``movement`` (:func:`relative_movement`), ``gap`` (:func:`linearization_gap`
+        on the test inputs over the root mean square of the test labels), ``test_error``
+        (mean of :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
         ``jacobian_a``, ``jacobian_B``, ``flips`` (:func:`jacobian_change` on the training
         inputs), ``steps`` (steps taken), ``reached`` (1 if ``rtol`` was met).
+
+    Raises
+    ------
+    ValueError
+        If ``alphas`` is empty or not positive, a seed is negative or ``rtol <= 0``.
     """
     alphas = check_array(alphas, "alphas", ndim=1)
     if alphas.size == 0 or np.any(alphas <= 0):
@@ -324,23 +385,21 @@ def alpha_sweep(
     if rtol is not None:
         rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
     keys = ("movement", "gap", "test_error", "jacobian_a", "jacobian_B", "flips", "steps")
-    out = {k: np.zeros((len(seeds), len(alphas))) for k in keys + ("reached",)}
+    out = {k: np.zeros((len(alphas), len(seeds))) for k in keys + ("reached",)}
     for i, seed in enumerate(seeds):
-        X, y, teacher = teacher_student(n, d, m0, seed)
-        X_test = sphere(n_test, d, 10_000 + seed)
-        y_test = teacher.predict(X_test)
+        X, y, X_test, y_test, start = draw(seed, n=n, d=d, m=m, m0=m0, n_test=n_test)
         for k, alpha in enumerate(alphas):
-            net0 = symmetric_init(m, d, 20_000 + seed, alpha=float(alpha))
+            net0 = with_alpha(start, float(alpha))
             run = lazy_gd(net0, X, y, step, max_steps, rtol=rtol)
             lin_run = linearized_gd(net0, X, y, step, run.steps_taken)
             h = run.net.predict(X_test)
             jac = jacobian_change(net0, run.net, X)
-            out["movement"][i, k] = relative_movement(run)
+            out["movement"][k, i] = relative_movement(run)
             gap = linearization_gap(net0, run.net, lin_run.net, X_test)
-            out["gap"][i, k] = gap / np.sqrt(np.mean(y_test**2))
-            out["test_error"][i, k] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
-            out["jacobian_a"][i, k], out["jacobian_B"][i, k] = jac["a"], jac["B"]
-            out["flips"][i, k] = jac["flips"]
-            out["steps"][i, k] = run.steps_taken
-            out["reached"][i, k] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
+            out["gap"][k, i] = gap / np.sqrt(np.mean(y_test**2))
+            out["test_error"][k, i] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
+            out["jacobian_a"][k, i], out["jacobian_B"][k, i] = jac["a"], jac["B"]
+            out["flips"][k, i] = jac["flips"]
+            out["steps"][k, i] = run.steps_taken
+            out["reached"][k, i] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
     return out

@@ -11,10 +11,10 @@ The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
   most negative value of the potential :math:`V_\mu` on the unit sphere;
 - :func:`success_count`: how many seeds reach a small risk at a given width.
 
-The potential is :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i), y_i)\,\Phi(w)(x_i)` with
-:math:`\Phi(a, b)(x) = a\,\sigma(b\cdot x)`, so that :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`
-(chapter 3). It is written out here rather than taken from :mod:`mfnet_lite.meanfield`, so that
-chapter 7 stands on the core package alone.
+The task, the student and the potential :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i),
+y_i)\,\Phi(w)(x_i)` (with :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`, chapter 3) are chapter
+4's: :func:`mfnet_lite.meanfield.draw`, :func:`mfnet_lite.meanfield.student` and
+:func:`mfnet_lite.meanfield.potential`, one formula and one seeding convention for both chapters.
 """
 
 from __future__ import annotations
@@ -24,27 +24,41 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from . import data
-from ._validation import check_array, check_int, check_rng, check_scalar
-from .model import Network, check_data, init_network, value_and_gradients
+from . import meanfield
+from ._validation import check_array, check_int, check_rng, check_scalar, renamed_keywords
+from .model import Network, check_data, value_and_gradients
 from .train import Run, heavy_ball
 
 __all__ = ["setup", "timed", "min_potential", "stationarity", "success_count"]
 
 
+@renamed_keywords(seed="rng")
 def setup(
-    n: int = 100, d: int = 2, m: int = 100, *, m0: int = 5, seed: int = 0, radius: float = 0.05
+    n: int = 100, d: int = 2, m: int = 100, *, m0: int = 5, rng=0, radius: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray, Network, Network]:
     """Chapter 4's teacher–student task: ``(X, y, teacher, student)``.
 
-    ``X, y, teacher = mf.data.teacher_student(n, d, m0, seed)`` and the student is
-    ``mf.model.init_network(m, d, seed + 1, init="sphere", radius=radius)`` (mean-field scaling):
-    neurons of norm ``radius`` with directions uniform on the sphere of :math:`\\mathbb{R}^{d+1}`.
+    Exactly :func:`mfnet_lite.meanfield.draw` (sphere support): teacher and data, then a
+    mean-field student of neurons of norm ``radius`` with directions uniform on the sphere of
+    :math:`\\mathbb{R}^{d+1}`, all from the one generator ``check_rng(rng)``.
+
+    Parameters
+    ----------
+    n, d, m : int
+        Inputs, dimension, student width.
+    m0 : int, default 5
+        Teacher width.
+    rng : None, int or numpy.random.Generator, default 0
+        Formerly ``seed`` (an int; the student came from a second, shifted seed).
+    radius : float, default 0.05
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    teacher, student : Network
     """
-    seed = check_int(seed, "seed", low=0)
-    X, y, teacher = data.teacher_student(n, d, m0, seed)
-    student = init_network(m, d, seed + 1, init="sphere", radius=radius)
-    return X, y, teacher, student
+    return meanfield.draw(n, d, m, m0=m0, rng=rng, radius=radius)
 
 
 def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, np.ndarray]:
@@ -99,10 +113,10 @@ def min_potential(
     """
     X, y = check_data(net, X, y, loss, "mean")
     n_directions = check_int(n_directions, "n_directions", low=1)
-    h = net.predict(X)
-    slope = h - y if loss == "square" else -y / (1.0 + np.exp(y * h))
-    g = np.maximum(_directions(net.d, n_directions, rng) @ X.T, 0.0) @ slope / X.shape[0]
-    return -0.5 * float(np.abs(g).max())
+    # on the sphere a|b| <= 1/2, reached at (a, b) = (±1, u)/sqrt(2)
+    U = _directions(net.d, n_directions, rng) / np.sqrt(2)
+    W = np.vstack([np.column_stack([np.full(len(U), s / np.sqrt(2)), U]) for s in (1.0, -1.0)])
+    return float(meanfield.potential(net, X, y, W, loss=loss).min())
 
 
 def stationarity(
@@ -159,7 +173,7 @@ def success_count(
 ) -> dict[int, int]:
     """For each width ``m``: how many seeds bring heavy ball below ``rtol`` times the first risk.
 
-    The student of seed ``s`` is ``mf.model.init_network(m, d, s, init="sphere", radius=radius)``;
+    The student of seed ``s`` is ``mf.meanfield.student(m, d, s, radius=radius)``;
     each run is ``mf.train.heavy_ball(student, X, y, step, steps, momentum, rtol=rtol)``.
     """
     rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
@@ -168,7 +182,7 @@ def success_count(
     for m in ms:
         ok = 0
         for s in seeds:
-            net = init_network(check_int(m, "m", low=1), X.shape[1], s, radius=radius)
+            net = meanfield.student(check_int(m, "m", low=1), X.shape[1], s, radius=radius)
             run = heavy_ball(net, X, y, step, steps, momentum, rtol=rtol)
             ok += bool(run.losses[-1] <= rtol * run.losses[0])
         counts[int(m)] = ok

@@ -31,9 +31,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_int,
+    check_rng,
+    check_scalar,
+    deprecated_alias,
+    renamed_keywords,
+)
 from .data import ntk_synthetic
 from .kernels import check_unit_norm, h_infinity, lambda_min, ntk_gram
+from .kernels import lambda_max as _kernel_lambda_max
 from .model import Network, init_network
 from .train import Recorder, Run, check_run_args
 
@@ -45,7 +53,6 @@ __all__ = [
     "train_first_layer",
     "study",
     "paper_study",
-    "lambda_max",
     "rate_bound",
     "kernel_predictions",
     "gram_deviation",
@@ -200,13 +207,10 @@ class DuStudy:
         )
 
 
-def lambda_max(H) -> float:
-    """The largest eigenvalue of a symmetric matrix (LAPACK's subset driver)."""
-    import scipy.linalg
-
-    H = check_array(H, "H", ndim=2)
-    n = H.shape[0]
-    return float(scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+# moved to kernels beside lambda_min (issue 15); the old name warns for one release
+lambda_max = deprecated_alias(
+    _kernel_lambda_max, "mfnet_lite.ntk.lambda_max", "mfnet_lite.kernels.lambda_max"
+)
 
 
 def study(
@@ -249,7 +253,7 @@ def study(
     widths = [check_int(m, "widths", low=1) for m in widths]
     X, y = ntk_synthetic(n, d, rng)
     H = h_infinity(X)
-    lam0, lam_max = lambda_min(H), lambda_max(H)
+    lam0, lam_max = lambda_min(H), _kernel_lambda_max(H)
     step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
     Xt, yt = X.astype(dtype), y.astype(dtype)
     runs = tuple(
@@ -292,16 +296,38 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
     return out
 
 
-def gram_deviation(X, widths, seeds: int = 3, rng=None) -> np.ndarray:
-    r"""Spectral norms :math:`\|H(0) - H^\infty\|_2` for random :math:`W(0)`, shape (len(widths), seeds)."""
+@renamed_keywords(seeds="draws")
+def gram_deviation(X, widths, draws: int = 3, rng=None) -> np.ndarray:
+    r"""Spectral norms :math:`\|H(0) - H^\infty\|_2` for random :math:`W(0)`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Unit-norm inputs.
+    widths : sequence of int
+    draws : int, default 3
+        Independent draws of :math:`W(0) \sim N(0, I)` per width (formerly ``seeds``; in the
+        package ``seeds`` is always a list of seeds).
+    rng : None, int or numpy.random.Generator
+        All draws, in order.
+
+    Returns
+    -------
+    ndarray of shape (len(widths), draws)
+
+    Raises
+    ------
+    ValueError
+        If a row of ``X`` is not unit-norm, or a width or ``draws`` is below 1.
+    """
     X = check_unit_norm(X)
-    seeds = check_int(seeds, "seeds", low=1)
+    draws = check_int(draws, "draws", low=1)
     rng = check_rng(rng)
     H = h_infinity(X)
-    out = np.empty((len(widths), seeds))
+    out = np.empty((len(widths), draws))
     for i, m in enumerate(widths):
         m = check_int(m, "widths", low=1)
-        for s in range(seeds):
+        for s in range(draws):
             W = rng.standard_normal((m, X.shape[1]))
             out[i, s] = np.abs(np.linalg.eigvalsh(ntk_gram(W, X) - H)).max()
     return out

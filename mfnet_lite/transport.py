@@ -49,6 +49,7 @@ __all__ = [
     "hk_cost",
     "optimal_plan",
     "mixture",
+    "segment",
     "snapshot_distances",
     "timed_distances",
 ]
@@ -522,17 +523,59 @@ def mixture(net0: Network, net1: Network, t: float) -> Network:
     return Network(a, np.vstack([net0.B, net1.B]))
 
 
+def segment(net0: Network, net1: Network, t: float) -> Network:
+    r"""The network on the straight line between parameters: :math:`(1 - t)\,W_0 + t\,W_1`.
+
+    Every neuron moves, :math:`w_j = (1-t)\,w^0_j + t\,w^1_j`, so the function is not the
+    mixture :math:`(1-t)h_0 + t h_1` (:func:`mixture`); chapter 2 compares the two. The one
+    implementation of this line in the package (figures and explorers call it).
+
+    Parameters
+    ----------
+    net0, net1 : Network
+        Same width, dimension and scaling.
+    t : float in [0, 1]
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    TypeError
+        If ``net0`` or ``net1`` is not a Network.
+    ValueError
+        If their shapes or scalings differ, or ``t`` is outside [0, 1].
+
+    Examples
+    --------
+    >>> net0 = Network(np.array([1.0, -1.0]), np.eye(2))
+    >>> segment(net0, net0.replace(a=np.array([3.0, 1.0])), 0.5).a
+    array([2., 0.])
+    """
+    for name, net in (("net0", net0), ("net1", net1)):
+        if not isinstance(net, Network):
+            raise TypeError(f"{name} must be a mfnet_lite.Network; got {type(net).__name__}.")
+    if (net0.m, net0.d) != (net1.m, net1.d) or net0.factor != net1.factor:
+        raise ValueError(
+            f"net0 and net1 must have the same width, dimension and scaling; got {net0!r} and "
+            f"{net1!r}."
+        )
+    t = check_scalar(t, "t", low=0.0, high=1.0)
+    return net0.replace(a=(1 - t) * net0.a + t * net1.a, B=(1 - t) * net0.B + t * net1.B)
+
+
 def snapshot_distances(run) -> tuple[np.ndarray, np.ndarray]:
     r"""W2 between a run's consecutive snapshots, and from its first snapshot to each.
 
-    Returns ``(steps, to_start)``: ``steps[k]`` is :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})`, shape
+    Returns ``(distances, to_start)``: ``distances[k]`` is :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})`, shape
     (s - 1,), and ``to_start[k]`` is :math:`W_2(\mu_{t_0}, \mu_{t_k})`, shape (s,). Divided by
     :math:`t_{k+1} - t_k`, the first gives the metric speed :math:`|\dot\mu_t|` (chapter 3).
     """
     clouds_ = [particles(net)[0] for net in run.snapshots()]
-    steps = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
+    distances = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
     to_start = np.array([w2(clouds_[0], Q) for Q in clouds_])
-    return steps, to_start
+    return distances, to_start
 
 
 def timed_distances(P, Q, *, rng=None, reg: float = 0.05) -> dict:

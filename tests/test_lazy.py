@@ -143,9 +143,9 @@ def test_larger_alpha_is_lazier_on_every_seed():
     sweep = alpha_sweep(
         [3, 30, 300], seeds=[0, 1, 2], n=30, d=4, m=40, rtol=None, max_steps=300, n_test=200
     )
-    assert np.all(np.diff(sweep["movement"], axis=1) < 0)
-    assert np.all(np.diff(sweep["gap"], axis=1) < 0)
-    assert np.all(np.diff(sweep["jacobian_a"], axis=1) < 0)
+    assert np.all(np.diff(sweep["movement"], axis=0) < 0)
+    assert np.all(np.diff(sweep["gap"], axis=0) < 0)
+    assert np.all(np.diff(sweep["jacobian_a"], axis=0) < 0)
     assert not sweep["reached"].any()  # rtol=None: a fixed time, no stopping rule
 
 

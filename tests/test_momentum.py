@@ -191,11 +191,16 @@ def test_timed_runs_are_the_untimed_runs(problem):
 
 
 def test_setup_is_chapter_4s_task():
-    X, y, teacher, student = mf.momentum.setup(50, 3, 20, seed=4)
-    X2, y2, t2 = mf.data.teacher_student(50, 3, 5, 4)
-    s2 = mf.model.init_network(20, 3, 5, init="sphere", radius=0.05)
-    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(teacher.B, t2.B)
-    assert np.array_equal(student.B, s2.B) and student.scale == "mean-field"
+    # chapter 4's convention: teacher and data, then the student, from one generator
+    X, y, teacher, student = mf.momentum.setup(50, 3, 20, rng=4)
+    ex = mf.meanfield.experiment(20, 3, n=50, step=1.0, steps=0, rng=4)
+    assert np.array_equal(X, ex.X) and np.array_equal(y, ex.y)
+    assert np.array_equal(teacher.B, ex.teacher.B)
+    assert np.array_equal(student.B, ex.run.net0.B) and student.scale == "mean-field"
+    assert np.allclose(np.linalg.norm(student.W, axis=1), 0.05)
+    with pytest.warns(DeprecationWarning, match="rng"):
+        old = mf.momentum.setup(50, 3, 20, seed=4)
+    assert np.array_equal(old[3].B, student.B)
 
 
 def potential_brute_force(net, X, y, W):

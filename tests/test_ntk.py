@@ -81,7 +81,7 @@ def test_theorem_bound_holds_on_a_wide_network():
 def test_pattern_changes_and_distance_shrink_with_width():
     X, y = mf.data.ntk_synthetic(50, 50, 9)
     H = mf.kernels.h_infinity(X)
-    step = 1 / mf.ntk.lambda_max(H)
+    step = 1 / mf.kernels.lambda_max(H)
     widths, seeds = (100, 400, 1600), 4
     changed = np.zeros((len(widths), seeds))
     distance = np.zeros((len(widths), seeds))
@@ -121,7 +121,7 @@ def test_rate_bound_and_fit_slope_known_answers():
 def test_gram_deviation_decays_like_inverse_sqrt_width():
     X, _ = mf.data.ntk_synthetic(60, 30, 12)
     widths = [100, 400, 1600, 6400]
-    slope, _ = fit_slope(widths, mf.ntk.gram_deviation(X, widths, seeds=3, rng=13))
+    slope, _ = fit_slope(widths, mf.ntk.gram_deviation(X, widths, draws=3, rng=13))
     # Monte Carlo rate m^-1/2; three seeds at four widths pin the slope to about +-0.1
     assert -0.6 < slope < -0.4
 

@@ -52,26 +52,40 @@ def plot_homogeneity(a: float, b, X, lambdas, cs):
     return fig, (ax1, ax2)
 
 
-def plot_balance_drift(steps, per_step, over_time, *, T=None):
+def plot_balance_drift(step_sizes, per_step, over_time, *, T=None):
     r"""Drift of :math:`a_j^2 - \|b_j\|^2` against the step size, on log–log axes.
 
-    ``per_step``: the largest change in one step from a fixed state (slope 2);
-    ``over_time``: the largest change accumulated over a fixed training time ``T`` (slope 1).
+    Parameters
+    ----------
+    step_sizes : array_like
+        The step sizes :math:`\eta` (formerly ``steps``: in the package ``steps`` is a count).
+    per_step : array_like
+        The largest change in one step from a fixed state (slope 2).
+    over_time : array_like
+        The largest change accumulated over a fixed training time ``T`` (slope 1).
+    T : float, optional
+        That time, for the legend.
+
+    Returns
+    -------
+    (fig, ax)
     """
-    steps = np.asarray(steps, float)
+    step_sizes = np.asarray(step_sizes, float)
     fig, ax = plt.subplots()
-    ax.loglog(steps, per_step, "o-", label="one step from the same state")
+    ax.loglog(step_sizes, per_step, "o-", label="one step from the same state")
     ax.loglog(
-        steps,
+        step_sizes,
         over_time,
         "s-",
         label="over the time $T$" if T is None else f"over the time T = {T:g}",
     )
     for values, power, style in ((per_step, 2, ":"), (over_time, 1, "--")):
-        ref = values[-1] * (steps / steps[-1]) ** power
-        ax.loglog(steps, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)")
+        ref = values[-1] * (step_sizes / step_sizes[-1]) ** power
+        ax.loglog(
+            step_sizes, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)"
+        )
     ax.set(xlabel=r"step size $\eta$", ylabel=r"$\max_j |\Delta(a_j^2 - \|b_j\|^2)|$")
-    ax.set_xticks(steps, [f"{s:g}" for s in steps])
+    ax.set_xticks(step_sizes, [f"{s:g}" for s in step_sizes])
     ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.legend(fontsize="small")
     return fig, ax

@@ -6,18 +6,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..ntk import fit_slope
+from .meanfield import particle_positions
+
 __all__ = ["plot_alpha_sweep", "plot_fixed_time", "plot_width_movement", "animate_lazy_active"]
 
 
 def _slope(x, y) -> float:
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+    """The slope of the package's one log–log fit, :func:`mfnet_lite.ntk.fit_slope`."""
+    return fit_slope(x, y)[0]
 
 
 def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     r"""Three panels against :math:`\alpha`: weight movement, linearisation gap, test error.
 
-    ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one row per seed); thin
+    ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one column per seed); thin
     lines are seeds, thick lines their mean; slopes are fitted on ``alphas[fit_from:]``.
     """
     alphas = np.asarray(alphas, float)
@@ -29,8 +32,8 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     ]
     for ax, (key, label, fit) in zip(axes, panels, strict=True):
         values = sweep[key]
-        ax.loglog(alphas, values.T, color="0.7", lw=0.8)
-        mean = values.mean(axis=0)
+        ax.loglog(alphas, values, color="0.7", lw=0.8)
+        mean = values.mean(axis=1)
         text = ""
         if fit:
             text = f", slope {_slope(alphas[fit_from:], mean[fit_from:]):.2f}"
@@ -59,7 +62,7 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
         ("gap", r"gap to the linearised model", "^-"),
     ]
     for key, label, style in lines:
-        mean = sweep[key].mean(axis=0)
+        mean = sweep[key].mean(axis=1)
         slope = _slope(alphas[fit_from:], mean[fit_from:])
         ax.loglog(alphas, mean, style, ms=4, label=f"{label} (slope {slope:.2f})")
     if bound is not None:
@@ -90,7 +93,7 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
     """
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4), squeeze=False)
     axes = axes[0]
-    paths = {t: np.abs(r.a_history)[:, :, None] * r.B_history for t, r in runs.items()}
+    paths = {t: particle_positions(r.a_history, r.B_history) for t, r in runs.items()}
     lim = 1.1 * max(np.abs(p).max() for p in paths.values())
     dots = []
     for ax, (title, p) in zip(axes, paths.items(), strict=True):

@@ -23,14 +23,36 @@ __all__ = [
     "plot_line_masses",
     "animate_particles",
     "ParticlePanel",
+    "particle_positions",
 ]
 
 POSITIVE, NEGATIVE = "tab:red", "tab:blue"
 
 
-def _positions(a, B):
-    """Points |a_j| b_j; a of shape (..., m), B of shape (..., m, 2)."""
-    return np.abs(a)[..., None] * B
+def particle_positions(a, B) -> np.ndarray:
+    r"""Where the pictures draw neuron :math:`j`: the point :math:`|a_j|\,b_j`.
+
+    Its direction is that of :math:`b_j` (the normal of the neuron's kink), its length
+    :math:`|a_j|\|b_j\|` the neuron's weight in the function. The one implementation of this
+    formula in the package (every particle picture, animation and explorer calls it).
+
+    Parameters
+    ----------
+    a : array_like of shape (..., m)
+        Output weights (one row per snapshot, or a single network's).
+    B : array_like of shape (..., m, d)
+
+    Returns
+    -------
+    ndarray of shape (..., m, d)
+
+    Examples
+    --------
+    >>> particleparticle_positions(np.array([-2.0, 0.5]), np.array([[1.0, 0.0], [0.0, 2.0]]))
+    array([[2., 0.],
+           [0., 1.]])
+    """
+    return np.abs(np.asarray(a))[..., None] * np.asarray(B)
 
 
 def _check_2d(run: Run, teacher: Network):
@@ -42,8 +64,8 @@ def _check_2d(run: Run, teacher: Network):
 
 
 def _reach(run: Run, teacher: Network) -> float:
-    pts = _positions(run.a_history, run.B_history)
-    r = max(np.abs(pts).max(), np.abs(_positions(teacher.a, teacher.B)).max())
+    pts = particle_positions(run.a_history, run.B_history)
+    r = max(np.abs(pts).max(), np.abs(particle_positions(teacher.a, teacher.B)).max())
     return 1.1 * r
 
 
@@ -84,16 +106,16 @@ class ParticlePanel:
         r"""Stars at :math:`|a^*_k|\,b^*_k`, dotted lines along :math:`\pm b^*_k`; limits ±reach."""
         u = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
         self.teacher_lines.set_segments(np.stack([-reach * u, reach * u], axis=1))
-        self.stars.set_offsets(_positions(teacher.a, teacher.B))
+        self.stars.set_offsets(particle_positions(teacher.a, teacher.B))
         self.stars.set_facecolor(_colors(teacher.a))
         self.ax.set(xlim=(-reach, reach), ylim=(-reach, reach))
 
     def show_student(self, a, B, a_history=None, B_history=None) -> None:
         r"""Dots at :math:`|a_j|\,b_j`, and each neuron's path through the given snapshots."""
-        self.dots.set_offsets(_positions(a, B))
+        self.dots.set_offsets(particle_positions(a, B))
         self.dots.set_color(_colors(a))
         if self.paths is not None and a_history is not None:
-            self.paths.set_segments(_positions(a_history, B_history).transpose(1, 0, 2))
+            self.paths.set_segments(particle_positions(a_history, B_history).transpose(1, 0, 2))
             self.paths.set_color(_colors(a))
 
     def show_run(self, run: Run, teacher: Network) -> None:

@@ -8,6 +8,7 @@ from matplotlib.animation import FuncAnimation
 
 from ..data import circle
 from ..model import Network
+from .meanfield import particle_positions
 
 __all__ = [
     "plot_convexity",
@@ -19,6 +20,7 @@ __all__ = [
     "plot_metric_speed",
     "plot_matchings",
     "animate_mixture",
+    "MixturePanel",
     "animate_particle_flow",
     "animate_functions",
 ]
@@ -130,21 +132,42 @@ def plot_distance_comparison(ns, values: dict, seconds: dict):
     return fig, (ax1, ax2)
 
 
-def plot_metric_speed(times, steps, to_start, grad_norms):
+def plot_metric_speed(times, distances, to_start, grad_norms):
     r"""Left: metric speed :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t` against
     :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}`. Right: :math:`W_2(\mu_0, \mu_t)` and the path length.
+
+    Parameters
+    ----------
+    times : array_like of shape (s,)
+        Snapshot times (``run.times``).
+    distances : array_like of shape (s - 1,)
+        :math:`W_2` between consecutive snapshots (formerly ``steps``), the first output of
+        :func:`mfnet_lite.transport.snapshot_distances`.
+    to_start : array_like of shape (s,)
+        :math:`W_2` from the first snapshot.
+    grad_norms : array_like of shape (s,)
+        :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}` at each snapshot.
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
     """
+    distances = np.asarray(distances, float)
     times = np.asarray(times, float)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     mid = (times[:-1] + times[1:]) / 2
     ax1.semilogy(
-        mid, steps / np.diff(times), "o", ms=3, label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$"
+        mid,
+        distances / np.diff(times),
+        "o",
+        ms=3,
+        label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$",
     )
     ax1.semilogy(times, grad_norms, "-", label=r"$\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}$")
     ax1.set(xlabel="mean-field time $t$", ylabel="speed")
     ax1.legend(fontsize="small")
     ax2.plot(times, to_start, label=r"$W_2(\mu_0, \mu_t)$")
-    ax2.plot(times, np.concatenate([[0], np.cumsum(steps)]), "--", label="length of the path")
+    ax2.plot(times, np.concatenate([[0], np.cumsum(distances)]), "--", label="length of the path")
     ax2.set(xlabel="mean-field time $t$", ylabel="distance")
     ax2.legend(fontsize="small")
     fig.tight_layout()
@@ -170,41 +193,95 @@ def plot_matchings(P, Q, shifts, *, rng=0):
     return fig, axes[0]
 
 
+class MixturePanel:
+    """Chapter 2's comparison on ``ax``: h of the mixture of measures against h of the segment.
+
+    Artists made once and updated in place by :meth:`show`; :func:`animate_mixture` and
+    :func:`mfnet_lite.widgets.mixture_explorer` both draw through it. With ``risk_ax`` it also
+    draws the two risks along ``ts`` with a dot at the current ``t``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    net0, net1 : Network
+        Two mean-field networks of the same width, d = 2.
+    X, y : arrays
+        The data of the risks.
+    risk_ax : matplotlib Axes, optional
+    ts : array_like, optional
+        The values of t of the risk curves (needed with ``risk_ax``).
+    """
+
+    def __init__(self, ax, net0: Network, net1: Network, X, y, *, risk_ax=None, ts=None):
+        from ..model import loss
+        from ..transport import mixture, segment
+
+        self.net0, self.net1, self.X, self.y = net0, net1, X, y
+        self._mixture, self._segment, self._loss = mixture, segment, loss
+        self.theta, self.C = circle()
+        h0 = net0.predict(self.C)
+        (self.mix_line,) = ax.plot(self.theta, h0, lw=2, label="mixture of measures")
+        (self.seg_line,) = ax.plot(self.theta, h0, "--", lw=2, label="segment of parameters")
+        top = max(np.abs(h0).max(), np.abs(net1.predict(self.C)).max())
+        ax.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
+        ax.legend(fontsize="small", loc="lower left")
+        self.risk_ax = risk_ax
+        if risk_ax is not None:
+            ts = np.asarray(ts, float)
+            F = [self.risks(t)[0] for t in ts]
+            G = [self.risks(t)[1] for t in ts]
+            risk_ax.plot(ts, F, lw=2, label="$F$ (mixture)")
+            risk_ax.plot(ts, G, "--", lw=2, label="$G$ (segment)")
+            (self.F_dot,) = risk_ax.plot([ts[0]], [F[0]], "o", color="C0")
+            (self.G_dot,) = risk_ax.plot([ts[0]], [G[0]], "o", color="C1")
+            risk_ax.set(xlabel="$t$", ylabel="risk")
+            risk_ax.legend(fontsize="small")
+
+    def networks(self, t: float):
+        """The mixture and the segment network at ``t``."""
+        return self._mixture(self.net0, self.net1, t), self._segment(self.net0, self.net1, t)
+
+    def risks(self, t: float) -> tuple[float, float]:
+        """``(F, G)``: the risk of the mixture and of the segment at ``t``."""
+        mix, seg = self.networks(t)
+        return self._loss(mix, self.X, self.y), self._loss(seg, self.X, self.y)
+
+    def show(self, t: float) -> tuple[float, float]:
+        """Draw both functions at ``t`` (and the dots on the risk curves); returns ``(F, G)``."""
+        mix, seg = self.networks(t)
+        self.mix_line.set_ydata(mix.predict(self.C))
+        self.seg_line.set_ydata(seg.predict(self.C))
+        F, G = self._loss(mix, self.X, self.y), self._loss(seg, self.X, self.y)
+        if self.risk_ax is not None:
+            self.F_dot.set_data([t], [F])
+            self.G_dot.set_data([t], [G])
+        return F, G
+
+
 def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     """Sweep t from 0 to 1: h of the mixture of measures against h of the segment of parameters.
 
-    ``net0`` and ``net1`` have the same width and d = 2; inputs are drawn on the unit circle.
-    """
-    from ..model import loss
-    from ..transport import mixture
+    Parameters
+    ----------
+    net0, net1 : Network
+        Mean-field networks of the same width, d = 2; drawn on inputs on the unit circle.
+    X, y : arrays
+        The data of the risks F (mixture) and G (segment).
+    frames : int, default 21
 
-    theta, C = circle()
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+    """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     ts = np.linspace(0, 1, frames)
-    F = [loss(mixture(net0, net1, t), X, y) for t in ts]
-    seg = [
-        net0.replace(a=(1 - t) * net0.a + t * net1.a, B=(1 - t) * net0.B + t * net1.B) for t in ts
-    ]
-    G = [loss(s, X, y) for s in seg]
-    (l1,) = ax1.plot(theta, net0.predict(C), lw=2, label="mixture of measures")
-    (l2,) = ax1.plot(theta, net0.predict(C), "--", lw=2, label="segment of parameters")
-    top = max(np.abs(net0.predict(C)).max(), np.abs(net1.predict(C)).max())
-    ax1.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
-    ax1.legend(fontsize="small", loc="lower left")
-    ax2.plot(ts, F, lw=2, label="$F$ (mixture)")
-    ax2.plot(ts, G, "--", lw=2, label="$G$ (segment)")
-    (dot1,) = ax2.plot([0], [F[0]], "o", color="C0")
-    (dot2,) = ax2.plot([0], [G[0]], "o", color="C1")
-    ax2.set(xlabel="$t$", ylabel="risk")
-    ax2.legend(fontsize="small")
+    panel = MixturePanel(ax1, net0, net1, X, y, risk_ax=ax2, ts=ts)
     fig.tight_layout()
 
     def draw(k):
-        l1.set_ydata(mixture(net0, net1, ts[k]).predict(C))
-        l2.set_ydata(seg[k].predict(C))
-        dot1.set_data([ts[k]], [F[k]])
-        dot2.set_data([ts[k]], [G[k]])
-        return l1, l2, dot1, dot2
+        panel.show(ts[k])
+        return panel.mix_line, panel.seg_line, panel.F_dot, panel.G_dot
 
     return FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
 
@@ -217,13 +294,13 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     """
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
-    pos = np.abs(run.a_history)[:, :, None] * run.B_history
+    pos = particle_positions(run.a_history, run.B_history)
     colors = np.where(run.a_history[0] > 0, "C3", "C0")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
     lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
     if teacher is not None:
-        tpos = np.abs(teacher.a)[:, None] * teacher.B
+        tpos = particle_positions(teacher.a, teacher.B)
         ax1.scatter(*tpos.T, marker="*", s=160, c="k", label="teacher neurons")
         ax1.legend(fontsize="small", loc="lower left")
     ax1.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel=r"$|a_j|\,b_{j,1}$")

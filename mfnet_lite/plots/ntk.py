@@ -14,6 +14,7 @@ __all__ = [
     "plot_rate_bound",
     "plot_kernel_predictor",
     "plot_step_sweep",
+    "StepSweepPanel",
     "animate_du_widths",
 ]
 
@@ -132,25 +133,92 @@ def plot_kernel_predictor(study, predictions: dict, *, k: int = 10):
     return fig, (ax1, ax2)
 
 
-def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
-    """Loss against the rate line, and pattern changes, for several steps at one width.
+class StepSweepPanel:
+    r"""Loss against the rate line, and pattern changes, of first-layer runs (chapter 6).
 
-    ``runs`` maps a fraction ``s`` of the stable limit (step ``s * 2 / lambda_max``) to a
-    :class:`mfnet_lite.Run` of :func:`mfnet_lite.ntk.train_first_layer`; a run that diverged ends with a cross. The rate line
-    (dashed) is drawn for the steps below the stable limit only.
+    Left axes: :math:`L(k)/L(0)` per run, the theorem's line :math:`(1 - \eta\lambda_0/2)^k`
+    (dashed, only below the stable limit :math:`\eta < 2/\lambda_{\max}`) and a cross where a
+    run diverged; right axes: the fraction of activation patterns changed. One slot of artists
+    per run, made once and updated in place by :meth:`show`; :func:`plot_step_sweep` and
+    :func:`mfnet_lite.widgets.ntk_explorer` draw through it.
+
+    Parameters
+    ----------
+    ax_loss, ax_pattern : matplotlib Axes
+    n_runs : int
+        The number of slots.
+    colors : sequence of colors, optional
+        One per slot (default: viridis); ``rate_color`` overrides the rate lines' colour.
+    rate_label : str, optional
+        Legend entry of the first slot's rate line.
+    """
+
+    def __init__(
+        self, ax_loss, ax_pattern, n_runs: int, *, colors=None, rate_color=None, rate_label=None
+    ):
+        colors = _colors(n_runs) if colors is None else colors
+        self.ax_loss, self.ax_pattern = ax_loss, ax_pattern
+        self.loss = [ax_loss.semilogy([], [], color=c)[0] for c in colors]
+        self.rate = [
+            ax_loss.semilogy(
+                [], [], "--", color=rate_color or c, lw=1, label=rate_label if i == 0 else None
+            )[0]
+            for i, c in enumerate(colors)
+        ]
+        self.cross = [ax_loss.semilogy([], [], "x", color=c, ms=9, mew=2)[0] for c in colors]
+        self.pattern = [ax_pattern.plot([], [], color=c)[0] for c in colors]
+        ax_loss.set(xlabel="iteration $k$", ylabel="loss / initial loss")
+        ax_pattern.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
+
+    def show(self, runs: dict, lambda0: float, lambda_max: float, *, steps: int | None = None):
+        """Draw ``runs`` (label -> run of :func:`~mfnet_lite.ntk.train_first_layer`) in the slots.
+
+        ``steps``: the length of the rate lines (default: each run's own).
+        """
+        if len(runs) > len(self.loss):
+            raise ValueError(f"the panel has {len(self.loss)} slots; got {len(runs)} runs.")
+        for i, (label, run) in enumerate(runs.items()):
+            k = np.arange(run.steps_taken + 1)
+            ratio = np.maximum(run.losses / run.losses[0], 1e-300)
+            self.loss[i].set_data(k, ratio)
+            self.loss[i].set_label(label)
+            self.pattern[i].set_data(k, run.records["pattern_change"])
+            self.pattern[i].set_label(label)
+            stable = run.step < 2 / lambda_max  # the rate line means nothing beyond the limit
+            n = run.steps_taken if steps is None else steps
+            self.rate[i].set_data(np.arange(n + 1), rate_bound(1.0, lambda0, run.step, n))
+            self.rate[i].set_visible(stable)
+            self.cross[i].set_data(k[-1:], ratio[-1:])
+            self.cross[i].set_visible(bool(run.diverged))
+
+
+def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
+    r"""Loss against the rate line, and pattern changes, for several steps at one width.
+
+    Parameters
+    ----------
+    runs : dict
+        Maps a fraction ``s`` of the stable limit (step ``s * 2 / lambda_max``) to a
+        :class:`mfnet_lite.Run` of :func:`mfnet_lite.ntk.train_first_layer`; a run that
+        diverged ends with a cross. The rate line (dashed) is drawn for the steps below the
+        stable limit only.
+    lambda0, lambda_max : float
+        The extreme eigenvalues of :math:`H^\infty`.
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
-    for (frac, run), color in zip(runs.items(), _colors(len(runs)), strict=True):
-        k = np.arange(run.steps_taken + 1)
-        label = rf"$\eta = {frac:g} \cdot 2/\lambda_{{\max}}$"
-        ax1.semilogy(k, run.losses / run.losses[0], color=color, label=label)
-        if run.step < 2 / lambda_max:  # the rate line means nothing beyond the stable limit
-            ax1.semilogy(k, rate_bound(1.0, lambda0, run.step, k[-1]), "--", color=color, lw=1)
-        if run.diverged:
-            ax1.semilogy(k[-1], run.losses[-1] / run.losses[0], "x", color=color, ms=9, mew=2)
-        ax2.plot(k, run.records["pattern_change"], color=color, label=label)
-    ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss")
-    ax2.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
+    panel = StepSweepPanel(ax1, ax2, len(runs))
+    panel.show(
+        {rf"$\eta = {frac:g} \cdot 2/\lambda_{{\max}}$": run for frac, run in runs.items()},
+        lambda0,
+        lambda_max,
+    )
+    for ax in (ax1, ax2):
+        ax.relim(visible_only=True)
+        ax.autoscale_view()
     ax2.legend(fontsize="small")
     fig.tight_layout()
     return fig, (ax1, ax2)

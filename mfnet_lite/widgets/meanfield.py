@@ -56,7 +56,7 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
             step=step.value,
             steps=steps,
             radius=radius.value,
-            seed=seed.value,
+            rng=seed.value,
             rtol=RTOL,
             record_every=record_every,
         )
