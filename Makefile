@@ -10,13 +10,14 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book book-student assignments test lab bench serve logo system-deps browser-assets clean help
+.PHONY: book book-student assignments test test-fast lab bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make test   lint and run every test, the book build included"
+	@echo "make test-fast  lint, unit and property tests and doctests only (under a minute)"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
@@ -50,6 +51,15 @@ assignments: $(STAMP)
 test: browser-assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The contributor's loop: the unit and property tests of mfnet_lite and its doctests, without
+# the book build, the chapters, their claims, the browser, the publishing tools or otter.
+FAST_SKIP := test_book.py test_book_html.py test_browser.py test_publish.py test_student_book.py \
+	test_chapters.py test_assignments.py
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow and not book and not chapter" \
+		$(addprefix --ignore=tests/,$(FAST_SKIP)) --ignore-glob="tests/test_ch0*_claims.py"
 
 # JupyterLab with jupytext: a double click opens a chapter .md as a notebook (an app-level
 # settings override inside .venv, so the user's own JupyterLab settings are left alone).

@@ -48,7 +48,7 @@ def particle_positions(a, B) -> np.ndarray:
 
     Examples
     --------
-    >>> particleparticle_positions(np.array([-2.0, 0.5]), np.array([[1.0, 0.0], [0.0, 2.0]]))
+    >>> particle_positions(np.array([-2.0, 0.5]), np.array([[1.0, 0.0], [0.0, 2.0]]))
     array([[2., 0.],
            [0., 1.]])
     """
