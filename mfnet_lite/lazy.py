@@ -51,7 +51,21 @@ __all__ = [
 
 
 def alpha_of(net: Network) -> float:
-    r"""The scale :math:`\alpha = c\,m` of a network with output factor :math:`c`."""
+    r"""The scale :math:`\alpha = c\,m` of a network with output factor :math:`c`.
+
+    Parameters
+    ----------
+    net : Network
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~mfnet_lite.Network`.
+    """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     return net.factor * net.m
@@ -63,6 +77,26 @@ def symmetric_init(m: int, d: int, rng=None, *, alpha: float = 1.0, radius: floa
     Neurons :math:`1..m/2` are drawn uniformly on the sphere of radius ``radius`` in
     :math:`\mathbb{R}^{d+1}` (as :func:`~mfnet_lite.model.init_network`); neuron
     :math:`j + m/2` is :math:`(-a_j, b_j)`, so the two cancel at every input.
+
+    Parameters
+    ----------
+    m : int
+        Even width, at least 2.
+    d : int
+    rng : None, int or numpy.random.Generator
+    alpha : float, default 1.0
+        The scale :math:`\alpha > 0`.
+    radius : float, default 1.0
+
+    Returns
+    -------
+    Network
+        Output factor :math:`\alpha/m`, with :math:`h_{W_0} = 0`.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` is odd or below 2, or ``alpha``/``radius`` is not positive.
     """
     m = check_int(m, "m", low=2)
     if m % 2:
@@ -80,6 +114,29 @@ def lazy_gd(net: Network, X, y, step: float, steps: int, **options) -> Run:
     ``net``, which is :func:`mfnet_lite.train.gd` with step :math:`\eta m/\alpha^2` and
     ``time_scaling="plain"``. The reported ``run.losses`` are those of :math:`\alpha h`, i.e.
     :math:`R(\alpha h) = \alpha^2 F_\alpha`. Other options as in :func:`~mfnet_lite.train.gd`.
+
+    Parameters
+    ----------
+    net : Network
+        The start; carries :math:`\alpha` in its output factor.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    step : float
+        :math:`\eta > 0`.
+    steps : int
+    **options
+        As in :func:`~mfnet_lite.train.gd` (not ``time_scaling``).
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    ValueError
+        As :func:`~mfnet_lite.train.gd`.
+    DivergenceError
+        If the loss blows up.
     """
     alpha = alpha_of(net)
     step = check_scalar(step, "step", low=0.0, include_low=False)
@@ -96,6 +153,16 @@ class Linearization:
             + a^0_j\, \mathbb 1\{b^0_j \cdot x > 0\}\, x\cdot(b_j - b^0_j)\Big],
 
     a model linear in :math:`W`, with the features frozen at :math:`W_0`.
+
+    Parameters
+    ----------
+    net0 : Network
+        The point of linearisation :math:`W_0`.
+
+    Raises
+    ------
+    TypeError
+        If ``net0`` is not a Network.
     """
 
     def __init__(self, net0: Network):
@@ -220,7 +287,23 @@ def _check_same_shape(net, net0: Network, name: str) -> None:
 
 
 def relative_movement(run: Run) -> float:
-    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters)."""
+    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters).
+
+    Parameters
+    ----------
+    run : Run
+        Any training run of the package (gd, heavy ball, kinetic, lazy_gd, linearized_gd,
+        ntk.train_first_layer): its first and last snapshots are compared.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``run`` is not a :class:`~mfnet_lite.Run`.
+    """
     if not isinstance(run, Run):
         raise TypeError(f"run must be a mfnet_lite.Run; got {type(run).__name__}.")
     W0 = np.column_stack([run.a_history[0], run.B_history[0]])
@@ -240,6 +323,23 @@ def movement_bound(net0: Network, X, y, time: float) -> float:
     descent with a step in the descent lemma's range obeys it with an extra factor
     :math:`\sqrt 2`. ``net0`` carries :math:`\alpha` in its output factor :math:`c = \alpha/m`;
     ``time`` is :math:`t = k\eta` after :math:`k` steps of :func:`lazy_gd` with step :math:`\eta`.
+
+    Parameters
+    ----------
+    net0 : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    time : float
+        :math:`t \ge 0`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the data do not match ``net0`` or ``time < 0``.
     """
     X, y = check_data(net0, X, y, "square", "mean")
     time = check_scalar(time, "time", low=0.0)
@@ -259,6 +359,22 @@ def jacobian_change(net0: Network, net: Network, X) -> dict:
     :math:`W`) and ``"B"`` (:math:`a_j \mathbb 1\{b_j \cdot x_i > 0\} x_i`, which jumps when a
     pattern flips); ``"flips"`` is the fraction of pairs :math:`(i, j)` whose activation
     :math:`\mathbb 1\{b_j\cdot x_i > 0\}` changed. The output factor cancels in every ratio.
+
+    Parameters
+    ----------
+    net0, net : Network
+        The start and a network trained from it (same width and dimension).
+    X : array_like of shape (n, d)
+
+    Returns
+    -------
+    dict
+        ``"total"``, ``"a"``, ``"B"``, ``"flips"`` (floats).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``net`` is not a Network of the shape of ``net0``, or ``X`` does not match.
     """
     X = check_inputs(X, net0)
     _check_same_shape(net, net0, "net")
@@ -283,6 +399,21 @@ def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float
     ``net`` is the trained network :math:`W`, ``lin_net`` holds the parameters :math:`\bar W`
     of the trained linearisation of ``net0`` (:func:`linearized_gd`); both outputs include
     the factor :math:`\alpha`.
+
+    Parameters
+    ----------
+    net0, net, lin_net : Network
+        Same width and dimension.
+    X : array_like of shape (n, d)
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a network has another shape, or ``X`` does not match.
     """
     _check_same_shape(net, net0, "net")
     h_lin = Linearization(net0).predict(X, lin_net)
@@ -319,7 +450,25 @@ def draw(rng=0, *, n: int = 60, d: int = 10, m: int = 200, m0: int = 3, n_test: 
 
 
 def with_alpha(net: Network, alpha: float) -> Network:
-    r"""The same neurons at scale :math:`\alpha`: output factor :math:`\alpha/m`."""
+    r"""The same neurons at scale :math:`\alpha`: output factor :math:`\alpha/m`.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : float
+        :math:`\alpha > 0`.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network.
+    ValueError
+        If ``alpha <= 0``.
+    """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     alpha = check_scalar(alpha, "alpha", low=0.0, include_low=False)

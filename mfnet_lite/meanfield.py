@@ -77,6 +77,16 @@ def student(m: int, d: int, rng=None, *, radius: float = 0.05, support: str = "s
         ``"positive"``: balanced neurons :math:`a_j = \|b_j\| = r/\sqrt2` with every
         :math:`a_j > 0`; the flow keeps :math:`a_j^2 - \|b_j\|^2 = 0` and hence the sign of
         :math:`a_j` (chapter 1), so no mass can reach :math:`\{a < 0\}`.
+
+    Returns
+    -------
+    Network
+        Mean-field scaling.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` or ``d`` is below 1, ``radius <= 0`` or ``support`` is unknown.
     """
     check_choice(support, "support", SUPPORTS)
     rng = check_rng(rng)
@@ -93,7 +103,16 @@ def student(m: int, d: int, rng=None, *, radius: float = 0.05, support: str = "s
 
 @dataclass(frozen=True)
 class Experiment:
-    """One teacher–student run: the data, the teacher and the training run."""
+    """One teacher–student run: the data, the teacher and the training run.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    teacher : Network
+    run : Run
+        The student's training run.
+    """
 
     X: np.ndarray
     y: np.ndarray
@@ -230,6 +249,19 @@ def linear_moment(net: Network) -> np.ndarray:
     Since :math:`\sigma(t) - \sigma(-t) = t`,
     :math:`h(x) - h(-x) = \big(c\sum_j a_j b_j\big)\cdot x`: two networks with the same function
     have the same linear moment. With the mean-field scaling :math:`c = 1/m`.
+
+    Parameters
+    ----------
+    net : Network
+
+    Returns
+    -------
+    ndarray of shape (d,)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~mfnet_lite.Network`.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -256,6 +288,17 @@ def line_masses(net: Network, lines) -> np.ndarray:
     net : Network
     lines : array_like of shape (k, d)
         Non-zero directions (e.g. ``teacher.B``); their norms do not matter.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network.
+    ValueError
+        If ``lines`` is not (k, d) or has a zero row.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -325,6 +368,23 @@ def sphere_distance(net: Network, other: Network) -> float:
     before the exact transport (:func:`mfnet_lite.transport.w2`). The result lies in
     :math:`[0, 2]`; it is 0 when the neurons point where the other's do, in the same proportions.
     The totals (the networks' :math:`\frac1m\sum_j\|w_j\|^2`) are compared separately.
+
+    Parameters
+    ----------
+    net, other : Network
+        Networks of the same input dimension (any widths).
+
+    Returns
+    -------
+    float
+        In :math:`[0, 2]`.
+
+    Raises
+    ------
+    TypeError
+        If either is not a Network.
+    ValueError
+        If a network has only zero neurons (empty sphere measure).
     """
     from . import transport
 

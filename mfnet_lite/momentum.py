@@ -69,6 +69,24 @@ def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, n
     ``(steps_taken + 1,)``: the wall-clock time from the start of the call until ``run.losses[k]``
     was known. The timing callback costs the same in every method, so runs timed this way can
     be compared with each other.
+
+    Parameters
+    ----------
+    method : callable
+    net : Network
+    X, y : arrays
+    *args, **kwargs
+        Passed to ``method``; not ``callback``.
+
+    Returns
+    -------
+    run : Run
+    seconds : ndarray of shape (steps_taken + 1,)
+
+    Raises
+    ------
+    ValueError
+        If ``callback`` is given.
     """
     if "callback" in kwargs:
         raise ValueError("callback is used by timed() itself; call the method directly instead.")
@@ -110,6 +128,26 @@ def min_potential(
     It is :math:`\le 0` always, and :math:`0` exactly when :math:`V_\mu \ge 0` everywhere: by
     convexity of :math:`F`, that is the certificate that :math:`\mu` minimises :math:`F` globally
     (chapter 4). A stationary point with a negative value is a saddle the theorem rules out.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    n_directions : int, default 3600
+    rng : None, int or numpy.random.Generator
+        Random directions when d > 2.
+    loss : {"square", "logistic"}
+
+    Returns
+    -------
+    float
+        At most 0.
+
+    Raises
+    ------
+    ValueError
+        If the data do not match ``net`` or ``n_directions < 1``.
     """
     X, y = check_data(net, X, y, loss, "mean")
     n_directions = check_int(n_directions, "n_directions", low=1)
@@ -144,6 +182,16 @@ def stationarity(
         ``run.records["velocity_B"][i]``.
     n_directions, rng
         As in :func:`min_potential`.
+
+    Returns
+    -------
+    dict
+        ``"kinetic"``, ``"force"``, ``"min_potential"`` (floats).
+
+    Raises
+    ------
+    ValueError
+        If the data or the velocities do not match ``net``.
     """
     _, grad_a, grad_B = value_and_gradients(net, X, y)
     force = net.m * np.sqrt(grad_a**2 + np.einsum("jk,jk->j", grad_B, grad_B))
@@ -175,6 +223,30 @@ def success_count(
 
     The student of seed ``s`` is ``mf.meanfield.student(m, d, s, radius=radius)``;
     each run is ``mf.train.heavy_ball(student, X, y, step, steps, momentum, rtol=rtol)``.
+
+    Parameters
+    ----------
+    ms : sequence of int
+        Student widths.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    seeds : sequence of int, default range(100, 110)
+        One seed per student (its ``rng``).
+    step, momentum : float
+        Heavy ball's :math:`\\eta` and :math:`\\beta`.
+    steps : int
+    rtol : float, default 1e-3
+    radius : float, default 0.05
+
+    Returns
+    -------
+    dict
+        Width -> number of seeds that succeeded.
+
+    Raises
+    ------
+    ValueError
+        If ``rtol <= 0`` or a width is below 1.
     """
     rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
     X = check_array(X, "X", ndim=2)

@@ -81,6 +81,23 @@ def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
     r"""Du et al.'s initialisation: :math:`a_r = \pm1`, :math:`w_r \sim N(0, I_d)`, scale :math:`1/\sqrt m`.
 
     The same seed gives the same weights in float64 and float32 (drawn in float64, then cast).
+
+    Parameters
+    ----------
+    m, d : int
+    rng : None, int or numpy.random.Generator
+    dtype : numpy.float32 or numpy.float64
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        If ``m`` or ``d`` is below 1.
+    TypeError
+        If ``dtype`` is not a real floating type.
     """
     return init_network(m, d, rng, init="gaussian", scale="ntk", dtype=dtype)
 
@@ -185,7 +202,19 @@ def train_first_layer(
 
 @dataclass(frozen=True)
 class DuStudy:
-    """The synthetic study: data, :math:`H^\\infty`'s extreme eigenvalues, one run per width."""
+    """The synthetic study: data, :math:`H^\\infty`'s extreme eigenvalues, one run per width.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    H_inf : ndarray of shape (n, n)
+    lambda0, lambda_max : float
+        Extreme eigenvalues of ``H_inf``.
+    step : float
+    runs : tuple of Run
+        One :func:`train_first_layer` run per width.
+    """
 
     X: np.ndarray
     y: np.ndarray
@@ -267,12 +296,39 @@ def paper_study(rng=0, *, dtype=np.float64) -> DuStudy:
 
     About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
     (``benchmarks/kernels.py`` measures both).
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator, default 0
+    dtype : numpy.float32 or numpy.float64
+
+    Returns
+    -------
+    DuStudy
     """
     return study(**PAPER_SIZE, rng=rng, dtype=dtype)
 
 
 def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:
-    r"""The theorem's bound :math:`(1 - \eta\lambda_0/2)^k \cdot` ``initial`` for k = 0..steps."""
+    r"""The theorem's bound :math:`(1 - \eta\lambda_0/2)^k \cdot` ``initial`` for k = 0..steps.
+
+    Parameters
+    ----------
+    initial : float
+    lambda0 : float
+        :math:`\lambda_0 \ge 0`.
+    step : float
+    steps : int
+
+    Returns
+    -------
+    ndarray of shape (steps + 1,)
+
+    Raises
+    ------
+    ValueError
+        If ``lambda0 < 0``, ``step <= 0`` or ``steps`` is negative.
+    """
     lambda0 = check_scalar(lambda0, "lambda0", low=0.0)
     step = check_scalar(step, "step", low=0.0, include_low=False)
     return float(initial) * (1.0 - step * lambda0 / 2) ** np.arange(check_int(steps, "steps") + 1)
@@ -283,6 +339,22 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
 
     With :math:`H = H^\infty` this is gradient descent on the infinitely wide network's
     linearisation (kernel regression with the NTK).
+
+    Parameters
+    ----------
+    H : ndarray of shape (n, n)
+    u0, y : ndarray of shape (n,)
+    step : float
+    steps : int
+
+    Returns
+    -------
+    ndarray of shape (steps + 1, n)
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``step <= 0`` or ``steps < 0``.
     """
     H = check_array(H, "H", ndim=2)
     u0 = check_array(u0, "u0", shape=(H.shape[0],))
@@ -337,6 +409,24 @@ def fit_slope(widths, values) -> tuple[float, float]:
     r"""Least-squares fit of :math:`\log v = s \log m + b`; returns ``(s, e^b)``.
 
     ``values`` may have a second axis (seeds); it is averaged in log space first.
+
+    The package's one log–log fit (figures and claims use it).
+
+    Parameters
+    ----------
+    widths : array_like of shape (k,)
+        Positive abscissae (widths, scales).
+    values : array_like of shape (k,) or (k, seeds)
+        Positive values.
+
+    Returns
+    -------
+    (slope, constant) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If a value is not positive or the shapes disagree.
     """
     m = np.log(check_array(widths, "widths", ndim=1))
     v = check_array(values, "values")

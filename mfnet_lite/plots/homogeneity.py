@@ -19,7 +19,24 @@ __all__ = [
 
 
 def plot_neuron_sum(net: Network, *, n_angles: int = 361, ax=None):
-    """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick)."""
+    """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick).
+
+    Parameters
+    ----------
+    net : Network
+        d = 2.
+    n_angles : int, default 361
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+
+    Raises
+    ------
+    ValueError
+        If a network does not have d = 2.
+    """
     if net.d != 2:
         raise ValueError(f"plot_neuron_sum draws d = 2 networks on the circle; got d = {net.d}.")
     theta, X = circle(n_angles)
@@ -36,6 +53,19 @@ def plot_homogeneity(a: float, b, X, lambdas, cs):
     """Two panels: Φ(λw)(x)/Φ(w)(x) against λ (it is λ²), and Φ(a/c, c·b)(x) against c (flat).
 
     ``X`` holds a few inputs where the neuron is active.
+
+    Parameters
+    ----------
+    a : float
+    b : array_like of shape (d,)
+        One neuron (a, b).
+    X : array_like of shape (k, d)
+    lambdas, cs : array_like
+        The factors of the two panels.
+
+    Returns
+    -------
+    (fig, axes)
     """
     lambdas, cs = np.asarray(lambdas, float), np.asarray(cs, float)
     base = phi(a, b, X)
@@ -102,6 +132,16 @@ def plot_output_distribution(samples_mf: dict, samples_ntk: dict, *, bins=60):
     """Histograms of h(x) over random networks, one curve per width, for both scalings.
 
     ``samples_*`` map a width m to the sampled outputs (:func:`mfnet_lite.model.sample_outputs`).
+
+    Parameters
+    ----------
+    samples_mf, samples_ntk : dict
+        Width -> sampled outputs, for each scaling.
+    bins : int, default 60
+
+    Returns
+    -------
+    (fig, axes)
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4), sharey=False)
     edges = np.linspace(-2.5, 2.5, bins + 1)
@@ -121,6 +161,20 @@ def animate_output_distribution(widths, sample, *, bins=60, interval=600):
 
     ``sample(m, scale)`` returns the outputs for width ``m``; returns a matplotlib
     ``FuncAnimation`` (show it with :func:`mfnet_lite.plots.jshtml`).
+
+    Parameters
+    ----------
+    widths : iterable of int
+    sample : callable
+        ``sample(m, scale)`` -> outputs.
+    bins : int, default 60
+    interval : int, default 600
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
     """
     widths = list(widths)
     data = {m: (sample(m, "mean-field"), sample(m, "ntk")) for m in widths}

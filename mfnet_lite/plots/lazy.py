@@ -22,6 +22,17 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
 
     ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one column per seed); thin
     lines are seeds, thick lines their mean; slopes are fitted on ``alphas[fit_from:]``.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+    sweep : dict
+        Tables of shape (k, seeds).
+    fit_from : int, default 2
+
+    Returns
+    -------
+    (fig, axes)
     """
     alphas = np.asarray(alphas, float)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
@@ -51,6 +62,18 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     ``rtol=None``): relative weight movement, relative change of the two Jacobian blocks,
     fraction of flipped activation patterns, and the gap to the linearised model; slopes fitted
     on ``alphas[fit_from:]``. ``bound`` (one value per :math:`\alpha`) is drawn dashed.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+    sweep : dict
+        Tables of shape (k, seeds).
+    bound : array_like of shape (k,), optional
+    fit_from : int, default 2
+
+    Returns
+    -------
+    (fig, ax)
     """
     alphas = np.asarray(alphas, float)
     fig, ax = plt.subplots(figsize=(9.5, 3.8))
@@ -74,7 +97,18 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
 
 
 def plot_width_movement(widths, movement: dict):
-    """Relative weight movement against the width, one line per scaling (``movement[label]``)."""
+    """Relative weight movement against the width, one line per scaling (``movement[label]``).
+
+    Parameters
+    ----------
+    widths : array_like of shape (k,)
+    movement : dict
+        Label -> values of shape (k,).
+
+    Returns
+    -------
+    (fig, ax)
+    """
     widths = np.asarray(widths, float)
     fig, ax = plt.subplots()
     for label, values in movement.items():
@@ -90,6 +124,18 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
 
     ``runs`` maps a title to a :class:`~mfnet_lite.train.Run` recorded with ``record_every``; grey
     crosses mark the start. Every panel uses the same axes, so frozen neurons look frozen.
+
+    Parameters
+    ----------
+    runs : dict
+        Title -> run (d = 2) recorded with ``record_every``.
+    interval : int, default 120
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
     """
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4), squeeze=False)
     axes = axes[0]

@@ -79,6 +79,13 @@ class ParticlePanel:
     :func:`plot_particles` draws it once, :func:`animate_particles` moves its dots frame by
     frame, and the chapter 4 explorer redraws it for every setting: updating artists costs a
     fraction of clearing and rebuilding the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    trajectories : bool, default True
+        Draw each neuron's path.
+    legend : bool, default True
     """
 
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
@@ -129,6 +136,22 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
     r"""Each student neuron at :math:`|a_j|\,b_j` (dot: end, line: its path) and the teacher (stars).
 
     Needs ``run`` recorded with ``record_every`` for the paths; d = 2 only.
+
+    Parameters
+    ----------
+    run : Run
+    teacher : Network
+    ax : matplotlib Axes, optional
+    trajectories : bool, default True
+
+    Returns
+    -------
+    (fig, ax)
+
+    Raises
+    ------
+    ValueError
+        If the student or the teacher does not have d = 2.
     """
     _check_2d(run, teacher)
     fig, ax = plt.subplots(figsize=(4.6, 4.6)) if ax is None else (ax.figure, ax)
@@ -137,7 +160,20 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
 
 
 def plot_relative_losses(runs, labels, *, ax=None, rtol: float | None = 1e-3):
-    """Loss over initial loss against mean-field time :math:`k\\eta`, one curve per run."""
+    """Loss over initial loss against mean-field time :math:`k\\eta`, one curve per run.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+    labels : sequence of str
+    ax : matplotlib Axes, optional
+    rtol : float or None, default 1e-3
+        The success line.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for run, label in zip(runs, labels, strict=True):
         t = np.arange(len(run.losses)) * run.step
@@ -154,6 +190,17 @@ def plot_success_rates(outcomes: dict, *, m0: int = 5, ax=None):
 
     ``outcomes`` maps a label to ``(ms, table)``: the widths and a boolean table of shape
     ``(len(ms), n_seeds)`` (as returned by :func:`mfnet_lite.meanfield.sweep`).
+
+    Parameters
+    ----------
+    outcomes : dict
+        Label -> ``(ms, table)``.
+    m0 : int, default 5
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
     """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, (ms, table) in outcomes.items():
@@ -170,6 +217,17 @@ def plot_distances(ms, distances: dict, *, ax=None):
 
     ``distances`` maps a label to an array of shape ``(len(ms), n_seeds)`` (NaN for failed
     runs); the line is the median, the dots the single runs.
+
+    Parameters
+    ----------
+    ms : sequence of int
+    distances : dict
+        Label -> table of shape (len(ms), n_seeds).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
     """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, table in distances.items():
@@ -183,7 +241,18 @@ def plot_distances(ms, distances: dict, *, ax=None):
 
 
 def plot_line_masses(student_masses, teacher_masses, *, ax=None):
-    """Bars: signed mass of student and teacher on each teacher line."""
+    """Bars: signed mass of student and teacher on each teacher line.
+
+    Parameters
+    ----------
+    student_masses, teacher_masses : array_like of shape (k,)
+        As from :func:`mfnet_lite.meanfield.line_masses`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.0)) if ax is None else (ax.figure, ax)
     k = np.arange(len(teacher_masses))
     ax.bar(k - 0.18, teacher_masses, width=0.36, color="0.5", label="teacher $a^*_k/m_0$")
@@ -199,6 +268,24 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
 
     Frames are evenly spaced snapshots (the first and the last included): rendering for the
     static book costs about a tenth of a second per frame.
+
+    Parameters
+    ----------
+    run : Run
+    teacher : Network
+    max_frames : int, default 20
+    interval : int, default 200
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If the student or the teacher does not have d = 2.
     """
     _check_2d(run, teacher)
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=(1, 1.2), dpi=80)

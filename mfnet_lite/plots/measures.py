@@ -30,6 +30,17 @@ def plot_convexity(ts, F_values, G_values, *, labels=None):
     """F along a mixture of measures (convex) and G along a segment of parameters, per pair.
 
     ``F_values`` and ``G_values`` have shape (pairs, len(ts)); one panel per pair.
+
+    Parameters
+    ----------
+    ts : array_like of shape (k,)
+    F_values, G_values : array_like of shape (pairs, k)
+    labels : sequence of str, optional
+        One panel title per pair.
+
+    Returns
+    -------
+    (fig, axes)
     """
     F_values, G_values = np.atleast_2d(F_values), np.atleast_2d(G_values)
     k = F_values.shape[0]
@@ -44,7 +55,19 @@ def plot_convexity(ts, F_values, G_values, *, labels=None):
 
 
 def plot_fluctuations(ms, stds):
-    """Standard deviation of h(x) over draws of m particles from a fixed measure, log–log."""
+    """Standard deviation of h(x) over draws of m particles from a fixed measure, log–log.
+
+    Parameters
+    ----------
+    ms : array_like
+        Numbers of particles.
+    stds : array_like
+        The measured standard deviations.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     ms, stds = np.asarray(ms, float), np.asarray(stds, float)
     fig, ax = plt.subplots()
     ax.loglog(ms, stds, "o-", label="measured over random draws")
@@ -59,6 +82,21 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
 
     Left: each particle, and the ray to its direction on the unit circle. Right: the sphere
     measure as sticks of height |w_j|²/m at the angle of w_j/|w_j|.
+
+    Parameters
+    ----------
+    net : Network
+        d = 1.
+    n_grid : int, default 201
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
+
+    Raises
+    ------
+    ValueError
+        If ``net.d != 1``.
     """
     from ..transport import sphere_measure
 
@@ -82,7 +120,21 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
 
 
 def plot_matching(P, Q, plan, *, ax=None, threshold: float = 1e-9):
-    """Two 2-d clouds and the optimal plan between them, one segment per matched pair."""
+    """Two 2-d clouds and the optimal plan between them, one segment per matched pair.
+
+    Parameters
+    ----------
+    P, Q : array_like of shape (n, 2) and (k, 2)
+    plan : array_like of shape (n, k)
+        A transport plan (:func:`mfnet_lite.transport.optimal_plan`).
+    ax : matplotlib Axes, optional
+    threshold : float, default 1e-9
+        Pairs carrying less than this fraction of the largest entry are not drawn.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     P, Q, plan = np.asarray(P), np.asarray(Q), np.asarray(plan)
     if ax is None:
         fig, ax = plt.subplots(figsize=(4.6, 4.0))
@@ -99,7 +151,20 @@ def plot_matching(P, Q, plan, *, ax=None, threshold: float = 1e-9):
 
 
 def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
-    """Contours of f on the plane and iterates of each scheme (dict name -> (k, 2) array)."""
+    """Contours of f on the plane and iterates of each scheme (dict name -> (k, 2) array).
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array (..., 2) of points to values.
+    paths : dict
+        Scheme name -> (k, 2) iterates.
+    extent : tuple of 4 floats
+
+    Returns
+    -------
+    (fig, ax)
+    """
     x = np.linspace(extent[0], extent[1], 161)
     y = np.linspace(extent[2], extent[3], 161)
     XX, YY = np.meshgrid(x, y)
@@ -115,7 +180,18 @@ def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
 
 
 def plot_distance_comparison(ns, values: dict, seconds: dict):
-    """Two panels against the number of particles: each distance's value, and its time."""
+    """Two panels against the number of particles: each distance's value, and its time.
+
+    Parameters
+    ----------
+    ns : sequence of int
+    values, seconds : dict
+        Distance name -> values (and times) per n.
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
+    """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     for (name, v), marker in zip(values.items(), "osd^", strict=False):
         ax1.plot(ns, v, "-" + marker, label=name)
@@ -175,7 +251,19 @@ def plot_metric_speed(times, distances, to_start, grad_norms):
 
 
 def plot_matchings(P, Q, shifts, *, rng=0):
-    """One panel per shift of Q along the first axis: the optimal matching and three distances."""
+    """One panel per shift of Q along the first axis: the optimal matching and three distances.
+
+    Parameters
+    ----------
+    P, Q : array_like of shape (n, 2)
+    shifts : sequence of float
+    rng : None, int or numpy.random.Generator, default 0
+        The directions of the sliced distance.
+
+    Returns
+    -------
+    (fig, axes)
+    """
     from ..transport import optimal_plan, sinkhorn_w2, sliced_w2, w2
 
     P, Q = np.asarray(P, float), np.asarray(Q, float)
@@ -210,6 +298,11 @@ class MixturePanel:
     risk_ax : matplotlib Axes, optional
     ts : array_like, optional
         The values of t of the risk curves (needed with ``risk_ax``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the networks cannot be mixed (not mean-field, other d).
     """
 
     def __init__(self, ax, net0: Network, net1: Network, X, y, *, risk_ax=None, ts=None):
@@ -291,6 +384,24 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
 
     ``to_start`` (from :func:`mfnet_lite.transport.snapshot_distances`) fills the right panel;
     every ``stride``-th snapshot is a frame.
+
+    Parameters
+    ----------
+    run : Run
+        d = 2, recorded with ``record_every``.
+    teacher : Network, optional
+    to_start : array_like of shape (s,), optional
+    stride : int, default 1
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If a network does not have d = 2.
     """
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
@@ -331,6 +442,22 @@ def animate_functions(runs: dict, teacher: Network | None = None):
 
     ``runs`` maps a label to a run; the runs must share their snapshot steps (same ``steps`` and
     ``record_every``). Chapter 2 uses it for students of different widths drawn from one measure.
+
+    Parameters
+    ----------
+    runs : dict
+        Label -> run (d = 2), all recorded at the same steps.
+    teacher : Network, optional
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If a run does not have d = 2 or was recorded at other steps.
     """
     runs = dict(runs)
     first = next(iter(runs.values()))

@@ -39,6 +39,14 @@ def plot_du_study(study):
     """Du et al.'s three panels, one curve per width: loss (log scale), pattern changes, distance.
 
     ``study`` is a :class:`mfnet_lite.ntk.DuStudy`.
+
+    Parameters
+    ----------
+    study : DuStudy
+
+    Returns
+    -------
+    (fig, axes)
     """
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     _draw_study_panels(axes, study.runs, _colors(len(study.runs)))
@@ -52,6 +60,25 @@ def plot_power_law(widths, values, *, ylabel: str, ax=None, marker="o", label=No
 
     ``values`` has shape (len(widths),) or (len(widths), seeds); with seeds, the dots are the
     geometric means and the bars the range over seeds.
+
+    Parameters
+    ----------
+    widths : array_like of shape (k,)
+    values : array_like of shape (k,) or (k, seeds)
+        Positive.
+    ylabel : str
+    ax : matplotlib Axes, optional
+    marker : str, default "o"
+    label : str, optional
+
+    Returns
+    -------
+    (fig, ax)
+
+    Raises
+    ------
+    ValueError
+        If a value is not positive (see :func:`mfnet_lite.ntk.fit_slope`).
     """
     widths = np.asarray(widths, float)
     values = np.asarray(values, float)
@@ -73,7 +100,16 @@ def plot_power_law(widths, values, *, ylabel: str, ax=None, marker="o", label=No
 
 
 def plot_rate_bound(study):
-    r"""Measured :math:`\|u(k) - y\|^2 / \|u(0) - y\|^2` per width against :math:`(1 - \eta\lambda_0/2)^k`."""
+    r"""Measured :math:`\|u(k) - y\|^2 / \|u(0) - y\|^2` per width against :math:`(1 - \eta\lambda_0/2)^k`.
+
+    Parameters
+    ----------
+    study : DuStudy
+
+    Returns
+    -------
+    (fig, ax)
+    """
     fig, ax = plt.subplots()
     for run, color in zip(study.runs, _colors(len(study.runs)), strict=True):
         ax.semilogy(run.losses / run.losses[0], color=color, label=f"m = {run.m}")
@@ -102,6 +138,17 @@ def plot_kernel_predictor(study, predictions: dict, *, k: int = 10):
     :math:`k`, one curve per width. Right: :math:`u_i(k)` against :math:`u^{\text{ker}}_i(k)`
     at iteration ``k`` for the smallest and the largest width. ``predictions`` maps a width to
     the array returned by :func:`mfnet_lite.ntk.kernel_predictions` for that run.
+
+    Parameters
+    ----------
+    study : DuStudy
+    predictions : dict
+        Width -> kernel predictions of shape (steps + 1, n).
+    k : int, default 10
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
     colors = _colors(len(study.runs))
@@ -228,6 +275,17 @@ def animate_du_widths(study, *, interval: int = 900):
     """The three panels of :func:`plot_du_study`, the widths appearing one by one.
 
     Returns a matplotlib ``FuncAnimation`` (show it with :func:`mfnet_lite.plots.jshtml`).
+
+    Parameters
+    ----------
+    study : DuStudy
+    interval : int, default 900
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
     """
     runs = study.runs
     colors = _colors(len(runs))
