@@ -263,25 +263,30 @@ def _lambda_min_shift_invert(H: np.ndarray) -> float | None:
     """
     import scipy.sparse.linalg
 
+    n = H.shape[0]
+    if n < 3:  # ARPACK needs k < ncv <= n
+        return None
     try:
         R, _ = scipy.linalg.cho_factor(H, lower=False, check_finite=False)
     except np.linalg.LinAlgError:
         return None
-    n = H.shape[0]
     diag = np.diag(R).copy()
     lu = np.triu(R)
     lu *= diag[:, None]  # U = D R
     lower = np.tril(R.T, -1)
     lower /= diag[None, :]  # L = R^T D^-1, strictly lower part
     lu += lower
-    factor = (lu, np.arange(n, dtype=np.int32))
+    # Fortran order, as getrs wants it: lu_solve would otherwise copy the matrix at every solve
+    factor = (np.asfortranarray(lu), np.arange(n, dtype=np.int32))
     solve = scipy.sparse.linalg.LinearOperator(
         (n, n), matvec=lambda v: scipy.linalg.lu_solve(factor, v, check_finite=False), dtype=H.dtype
     )
     # a fixed start vector: ARPACK's default is random, and the same H must give the same number
     v0 = np.random.default_rng(0).standard_normal(n)
+    # 40 Lanczos vectors rather than ARPACK's 20: on the clustered bottom of H_infinity it
+    # restarts less often (401 solves instead of 511 at n = 2000, d = 1000)
     value = scipy.sparse.linalg.eigsh(
-        H, k=1, sigma=0.0, which="LM", OPinv=solve, v0=v0, return_eigenvectors=False
+        H, k=1, sigma=0.0, which="LM", OPinv=solve, v0=v0, ncv=min(n, 40), return_eigenvectors=False
     )
     return float(value[0])
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from . import meanfield
+from . import data, meanfield
 from ._validation import check_array, check_int, check_rng, check_scalar, renamed_keywords
 from .model import Network, check_data, value_and_gradients
 from .train import Run, heavy_ball
@@ -34,13 +34,22 @@ __all__ = ["setup", "timed", "min_potential", "stationarity", "success_count"]
 
 @renamed_keywords(seed="rng")
 def setup(
-    n: int = 100, d: int = 2, m: int = 100, *, m0: int = 5, rng=0, radius: float = 0.05
+    n: int = 100,
+    d: int = 2,
+    m: int = 100,
+    *,
+    m0: int = 5,
+    rng=0,
+    student_rng=None,
+    radius: float = 0.05,
 ) -> tuple[np.ndarray, np.ndarray, Network, Network]:
     """Chapter 4's teacher–student task: ``(X, y, teacher, student)``.
 
-    Exactly :func:`mfnet_lite.meanfield.draw` (sphere support): teacher and data, then a
+    :func:`mfnet_lite.meanfield.draw` (sphere support): teacher and data from ``rng``, then a
     mean-field student of neurons of norm ``radius`` with directions uniform on the sphere of
-    :math:`\\mathbb{R}^{d+1}`, all from the one generator ``check_rng(rng)``.
+    :math:`\\mathbb{R}^{d+1}` (:func:`mfnet_lite.meanfield.student`), drawn after them from the
+    same generator, or from ``student_rng`` when it is given (chapter 7 keeps its student of
+    seed 1 that way: same data, a student drawn on its own).
 
     Parameters
     ----------
@@ -49,7 +58,9 @@ def setup(
     m0 : int, default 5
         Teacher width.
     rng : None, int or numpy.random.Generator, default 0
-        Formerly ``seed`` (an int; the student came from a second, shifted seed).
+        Formerly ``seed`` (an int only).
+    student_rng : None, int or numpy.random.Generator, optional
+        A separate source for the student.
     radius : float, default 0.05
 
     Returns
@@ -57,8 +68,16 @@ def setup(
     X : ndarray of shape (n, d)
     y : ndarray of shape (n,)
     teacher, student : Network
+
+    Raises
+    ------
+    ValueError
+        If a size or ``radius`` is out of range.
     """
-    return meanfield.draw(n, d, m, m0=m0, rng=rng, radius=radius)
+    if student_rng is None:
+        return meanfield.draw(n, d, m, m0=m0, rng=rng, radius=radius)
+    X, y, teacher = data.teacher_student(n, d, m0, rng)
+    return X, y, teacher, meanfield.student(m, d, student_rng, radius=radius)
 
 
 def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, np.ndarray]:

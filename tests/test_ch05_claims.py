@@ -27,14 +27,18 @@ def test_every_run_fits_the_data(sweep):
 @pytest.mark.slow
 def test_weights_move_like_one_over_alpha(sweep):
     s = slope(ALPHAS[2:], sweep["movement"].mean(1)[2:])
-    assert -1.1 < s < -0.85  # the chapter reports "close to -1" (measured -0.94)
+    assert (
+        -1.1 < s < -0.85
+    )  # the chapter reports "close to -1" (measured -0.95; -0.94 before lazy.draw)
 
 
 @pytest.mark.slow
 def test_gap_to_linearisation_shrinks_more_slowly_than_one_over_alpha(sweep):
     assert np.all(np.diff(sweep["gap"].mean(1)) < 0)
     s = slope(ALPHAS[2:], sweep["gap"].mean(1)[2:])
-    assert -0.8 < s < -0.4  # the chapter reports "about -0.6" (measured -0.58)
+    assert (
+        -0.8 < s < -0.4
+    )  # the chapter reports "about -0.6" (measured -0.52; -0.58 before lazy.draw)
 
 
 @pytest.mark.slow
@@ -85,19 +89,21 @@ def test_weights_use_about_half_of_the_movement_bound(fixed):
     ]
     ratio = fixed["movement"][:, 0] / bound
     assert np.all(ratio < 1)  # the theorem (for the flow; GD here, within its sqrt 2)
-    assert np.all((0.4 < ratio) & (ratio < 0.6))  # "about half of the bound" (measured 0.45-0.54)
+    assert np.all(
+        (0.4 < ratio) & (ratio < 0.6)
+    )  # "about half of the bound" (measured 0.44-0.53; 0.45-0.54 before lazy.draw)
 
 
 @pytest.mark.slow
 def test_lipschitz_parts_move_like_one_over_alpha(fixed):
-    # "slopes close to -1" (measured -1.00, -0.99, -1.05)
+    # "slopes close to -1" (measured -1.00, -0.99, -0.97; -1.05 for flips before lazy.draw)
     for key in ("movement", "jacobian_a", "flips"):
         assert -1.15 < fixed_slope(fixed, key) < -0.85, key
 
 
 @pytest.mark.slow
 def test_jacobian_b_block_and_gap_shrink_like_one_over_sqrt_alpha(fixed):
-    # "like alpha^(-1/2)", "a slope near -0.5" (measured -0.55 and -0.53)
+    # "like alpha^(-1/2)", "a slope near -0.5" (measured -0.53 and -0.48; -0.55 and -0.53 before lazy.draw)
     for key in ("jacobian_B", "gap"):
         assert -0.65 < fixed_slope(fixed, key) < -0.45, key
         assert np.all(np.diff(fixed[key], axis=0) < 0), key
@@ -115,4 +121,6 @@ def test_flipped_pairs_predict_the_b_block_change():
         weights = np.broadcast_to(net0.a**2, Z0.shape)
         share = weights[(Z0 > 0) != (Z > 0)].sum() / weights[Z0 > 0].sum()
         errors.append(abs(np.sqrt(share) / mf.lazy.jacobian_change(net0, net, X)["B"] - 1))
-    assert errors[0] < 0.06 and errors[1] < errors[0]  # measured 0.041 and 0.005
+    assert (
+        errors[0] < 0.06 and errors[1] < errors[0]
+    )  # measured 0.053 and 0.020 (0.041 and 0.005 before lazy.draw)
