@@ -31,14 +31,17 @@ class EnergyPanel:
     ax : matplotlib Axes
     kinetic : bool, default True
         Also draw the kinetic part :math:`E - G`.
+    short_labels : bool, default False
+        Legend entries without formulas (an explorer redraws faster without the mathtext).
     """
 
-    def __init__(self, ax, *, kinetic: bool = True):
+    def __init__(self, ax, *, kinetic: bool = True, short_labels: bool = False):
         self.ax = ax
+        energy_label = r"energy $E = G + \frac{1}{2m}\sum_j |v_j|^2$"
         (self.energy,) = ax.semilogy(
-            [], [], lw=2, label=r"energy $E = G + \frac{1}{2m}\sum_j |v_j|^2$"
+            [], [], lw=2, label="energy E" if short_labels else energy_label
         )
-        (self.risk,) = ax.semilogy([], [], "--", label=r"risk $G$")
+        (self.risk,) = ax.semilogy([], [], "--", label="risk G" if short_labels else r"risk $G$")
         self.kinetic = ax.semilogy([], [], ":", label="kinetic part")[0] if kinetic else None
         ax.set(xlabel="time $t = kh$", ylabel="value")
         ax.legend(fontsize="small")

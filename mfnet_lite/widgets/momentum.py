@@ -46,7 +46,7 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, rng=0):
     )
 
     # The chapter's panels (plot_energy, plot_phase), artists made once and updated in place.
-    energy = EnergyPanel(ax_e, kinetic=False)
+    energy = EnergyPanel(ax_e, kinetic=False, short_labels=True)
     ax_e.set(xlim=(0, time), ylim=(1e-6, 0.05))
     phase = PhasePanel(ax_p, range(6), heads=False)
 
