@@ -14,7 +14,7 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book pdf book-student assignments grade test lab format-chapters bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student assignments grade test test-fast lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
@@ -25,6 +25,7 @@ help:
 	@echo "make test   lint and run every test, the book build included"
 	@echo "make lab    open JupyterLab; chapters open as notebooks (jupytext, MyST rendered)"
 	@echo "make format-chapters  rewrite chapters as JupyterLab saves them (no diff on save)"
+	@echo "make test-fast  lint, unit and property tests and doctests only (under a minute)"
 	@echo "make bench  print the side-by-side speed measurements of benchmarks/"
 	@echo "make serve  serve _build/html on 127.0.0.1, building it if missing (PORT=8000, HTML=dir)"
 	@echo "make logo   draw the logo and favicon into _static (part of make book)"
@@ -76,6 +77,15 @@ grade: $(ENV_READY)
 test: browser-assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The contributor's loop: the unit and property tests of mfnet_lite and its doctests, without
+# the book build, the chapters, their claims, the browser, the publishing tools or otter.
+FAST_SKIP := test_book.py test_book_html.py test_browser.py test_publish.py test_student_book.py \
+	test_chapters.py test_assignments.py
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow and not book and not chapter" \
+		$(addprefix --ignore=tests/,$(FAST_SKIP)) --ignore-glob="tests/test_ch0*_claims.py"
 
 # JupyterLab with jupytext: a double click opens a chapter .md as a notebook (an app-level
 # settings override inside .venv, so the user's own JupyterLab settings are left alone);

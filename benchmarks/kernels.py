@@ -1,14 +1,15 @@
 """Speed of chapter 6's kernels and of the paper-size synthetic study, side by side.
 
-    python benchmarks/kernels.py [--n 5000 --d 1000 --repeat 3 --skip-study]
+    python benchmarks/kernels.py [--n 2000 5000 --d 1000 --repeat 3 --skip-study]
 
 Prints, without asserting anything (numbers depend on the machine and its load):
 
-1. ``H_infinity`` at n points in d dimensions, then lambda_0 by every method:
-   ``lambda_min(method=...)`` for "subset" (LAPACK syevr, one eigenvalue), "mixed" (float32
-   syevr + float64 Rayleigh quotient; the default above n = 2000) and "dense" (all
-   eigenvalues), and ARPACK shift-invert ``eigsh(H, k=1, sigma=0)`` for comparison. Targets:
-   H_infinity + lambda_0 under 3 s at n = 5000.
+1. ``H_infinity`` at n = 2000 and 5000 points in d dimensions, then lambda_0 by
+   ``lambda_min()`` (auto: Cholesky + shift-invert Lanczos above n = 500), its "mixed" and
+   "subset" methods, and SciPy's own routes beside them (ARPACK shift-invert
+   ``eigsh(H, k=1, sigma=0)`` and ``eigh(H, subset_by_index=[0, 0])``), each with its ratio to
+   the best SciPy route and its error against ``eigvalsh`` (against the subset value above
+   n = 3000). Goal: lambda_min no slower than the best SciPy route, at the same accuracy.
 2. One recorded gradient step of the Du et al. model at n = d = 1000, m = 6400:
    ``mf.ntk.train_first_layer`` (two matrix products a step) against ``mf.train.gd`` with a
    callback that records the activation patterns (three), and the two products alone.
@@ -22,6 +23,7 @@ import argparse
 import time
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse.linalg
 
 import mfnet_lite as mf
@@ -39,25 +41,42 @@ def median_time(fn, repeat: int) -> tuple[float, object]:
 def bench_lambda(n: int, d: int, repeat: int) -> None:
     X = mf.data.sphere(n, d, 0)
     t_h, H = median_time(lambda: mf.kernels.h_infinity(X), repeat)
-    print(f"\n1. H_infinity and lambda_0 at n = {n}, d = {d} (median of {repeat})")
-    print(f"   {'h_infinity':<34}{t_h:8.2f} s")
-    rows = {
+    print(f"\n1. H_infinity and lambda_0 at n = {n}, d = {d} (fastest of {repeat} interleaved)")
+    print(f"   {'h_infinity':<38}{t_h:8.2f} s")
+    ours = {
+        "lambda_min() (auto)": lambda: mf.kernels.lambda_min(H),
         "lambda_min(method='mixed')": lambda: mf.kernels.lambda_min(H, method="mixed"),
         "lambda_min(method='subset')": lambda: mf.kernels.lambda_min(H, method="subset"),
-        "lambda_min(method='dense')": lambda: mf.kernels.lambda_min(H, method="dense"),
-        "eigsh shift-invert, sigma=0": lambda: float(
+    }
+    scipy_routes = {
+        "SciPy eigsh shift-invert, sigma=0": lambda: float(
             scipy.sparse.linalg.eigsh(H, k=1, sigma=0, which="LM", return_eigenvectors=False)[0]
         ),
+        "SciPy eigh subset_by_index=[0, 0]": lambda: float(
+            scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[0, 0])[0]
+        ),
     }
-    reference = None
-    for name, fn in rows.items():
-        t, value = median_time(fn, 1 if "dense" in name or "eigsh" in name else repeat)
-        reference = value if "dense" in name else reference
-        print(f"   {name:<34}{t:8.2f} s   lambda_0 = {value:.12f}")
-    t_default, value = median_time(lambda: mf.kernels.lambda_min(mf.kernels.h_infinity(X)), 1)
-    print(f"   {'h_infinity + lambda_min (default)':<34}{t_default:8.2f} s   (target < 3 s)")
+    reference = float(np.linalg.eigvalsh(H)[0]) if n <= 3000 else None
+    # interleaved rounds, the fastest of each: on a shared machine the load changes within a
+    # minute, and the minimum is the least disturbed measurement of each route
+    times = dict.fromkeys({**ours, **scipy_routes}, np.inf)
+    values = {}
+    for _ in range(repeat):
+        for name, fn in {**ours, **scipy_routes}.items():
+            t, values[name] = median_time(fn, 1)
+            times[name] = min(times[name], t)
+    if reference is None:
+        reference = values["SciPy eigh subset_by_index=[0, 0]"]
+    best = min(scipy_routes, key=times.get)
+    for name in times:
+        error = abs(values[name] - reference) / reference
+        print(
+            f"   {name:<38}{times[name]:8.2f} s   x{times[name] / times[best]:5.2f} of the best "
+            f"SciPy route   rel. error {error:.1e}"
+        )
     print(
-        f"   relative error of the default against dense: {abs(value - reference) / reference:.1e}"
+        f"   lambda_min (auto) / best SciPy route ({best}): "
+        f"{times['lambda_min() (auto)'] / times[best]:.2f}"
     )
 
 
@@ -119,7 +138,7 @@ def bench_study() -> None:
             "" if name == "losses" else f"   slope {mf.ntk.fit_slope(study.widths, final)[0]:.2f}"
         )
         print(f"   {name:<15}{np.array2string(final, precision=4)}{slope}")
-    deviation = mf.ntk.gram_deviation(study.X, study.widths, seeds=2, rng=1)
+    deviation = mf.ntk.gram_deviation(study.X, study.widths, draws=2, rng=1)
     slope = mf.ntk.fit_slope(study.widths, deviation)[0]
     print(
         f"   |H(0) - H_inf|_2 {np.array2string(deviation.mean(1), precision=4)}   slope {slope:.2f}"
@@ -128,12 +147,13 @@ def bench_study() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--n", type=int, nargs="+", default=[2000, 5000])
     parser.add_argument("--d", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-study", action="store_true")
     args = parser.parse_args()
-    bench_lambda(args.n, args.d, args.repeat)
+    for n in args.n:
+        bench_lambda(n, args.d, args.repeat)
     bench_step(args.repeat)
     if not args.skip_study:
         bench_study()

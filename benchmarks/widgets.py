@@ -36,7 +36,7 @@ def explorer_arguments(name: str):
         return (teacher, swapped, X, y), {}
     if name == "distance_explorer":  # chapter 3: two clouds of 30 points
         rng = np.random.default_rng(3)
-        return (rng.standard_normal((30, 2)), rng.standard_normal((30, 2))), {"seed": 3}
+        return (rng.standard_normal((30, 2)), rng.standard_normal((30, 2))), {"rng": 3}
     return (), {}
 
 

@@ -6,11 +6,28 @@ shape, with a message that names the argument, says what it got and what to do.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import os
+import warnings
 
 import numpy as np
 
-__all__ = ["check_array", "check_scalar", "check_int", "check_rng", "check_choice"]
+__all__ = [
+    "check_array",
+    "check_scalar",
+    "check_int",
+    "check_rng",
+    "spawn",
+    "replayable",
+    "check_choice",
+    "check_float_dtype",
+    "check_callable",
+    "check_memory",
+    "machine_memory",
+    "renamed_keywords",
+    "deprecated_alias",
+]
 
 
 def check_array(
@@ -111,9 +128,134 @@ def check_rng(rng) -> np.random.Generator:
     )
 
 
+def spawn(rng, n: int) -> list[np.random.Generator]:
+    """``n`` independent generators drawn from ``rng`` (None, int or Generator).
+
+    The sub-streams of a function that draws several independent things (one per seed, one per
+    width): ``numpy.random.Generator.spawn``, never ``seed + k``.
+    """
+    return check_rng(rng).spawn(check_int(n, "n", low=0))
+
+
+def replayable(rng):
+    """A function returning, at each call, a fresh Generator in ``rng``'s current state.
+
+    For the explorers, which must redraw the same student at every change of a slider:
+    ``replay = replayable(child)`` then ``init_network(m, d, replay())`` gives the same draw
+    each time, while ``child`` itself comes from ``spawn`` of the explorer's one ``rng``.
+    """
+    gen = check_rng(rng)
+    kind, state = type(gen.bit_generator), gen.bit_generator.state
+
+    def replay() -> np.random.Generator:
+        bit_generator = kind()
+        bit_generator.state = state
+        return np.random.Generator(bit_generator)
+
+    return replay
+
+
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as ``numpy.float32`` or ``numpy.float64``; anything else raises.
+
+    Integer, boolean or complex parameters would silently give an all-zero network, rounded
+    points on the sphere or complex outputs, so only the two real floating types are accepted.
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64; got {dtype!r}.") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64; got {dt}.")
+    return dt
+
+
+def check_callable(f, name: str):
+    """Return ``f`` if it is None or callable."""
+    if f is not None and not callable(f):
+        raise TypeError(f"{name} must be callable (or None); got {type(f).__name__}.")
+    return f
+
+
+def machine_memory() -> int:
+    """The machine's physical memory in bytes (``MFNET_LITE_MEMORY`` overrides it)."""
+    override = os.environ.get("MFNET_LITE_MEMORY")
+    if override:
+        return int(float(override))
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 2**63 - 1
+
+
+def _size(nbytes: float) -> str:
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if nbytes >= factor:
+            return f"{nbytes / factor:.1f} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def check_memory(nbytes: float, what: str) -> None:
+    """Refuse up front a request whose arrays would need more than the machine's memory.
+
+    ``nbytes`` is the peak size of the arrays ``what`` would allocate; the ``MemoryError`` (or
+    the swapping) NumPy would give after minutes is replaced by an immediate ``ValueError``
+    that states the size needed.
+    """
+    total = machine_memory()
+    if nbytes > total:
+        raise ValueError(
+            f"{what} would need {_size(nbytes)} of memory, more than this machine's "
+            f"{_size(total)}; use fewer points or a smaller width."
+        )
+
+
 def check_choice(x, name: str, choices) -> str:
     """Return ``x`` if it is one of ``choices``."""
     if x not in choices:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} == {x!r}, must be one of {listed}.")
     return x
+
+
+def renamed_keywords(**renames):
+    """Decorator: keyword arguments renamed in issue 15 keep working for one release.
+
+    ``@renamed_keywords(seed="rng")`` lets ``f(seed=3)`` call ``f(rng=3)`` with a
+    ``DeprecationWarning`` that names the new keyword; passing both raises ``TypeError``.
+    """
+
+    def decorate(f):
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{f.__name__}() got both {old!r} and {new!r}; use {new!r}."
+                        )
+                    warnings.warn(
+                        f"{f.__name__}({old}=...) is deprecated; use {new}=... instead.",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def deprecated_alias(new, old_name: str, new_name: str):
+    """``new`` wrapped so that calling it under ``old_name`` warns (one release) and works."""
+
+    @functools.wraps(new)
+    def alias(*args, **kwargs):
+        warnings.warn(
+            f"{old_name} is deprecated; use {new_name} instead.", DeprecationWarning, stacklevel=2
+        )
+        return new(*args, **kwargs)
+
+    alias.__doc__ = f"Deprecated alias of :func:`{new_name}` (issue 15); use that name."
+    return alias

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_memory,
+    check_rng,
+    check_scalar,
+    renamed_keywords,
+)
 from .model import Network
 
 __all__ = [
     "sphere",
+    "circle",
     "teacher",
     "teacher_student",
     "ntk_synthetic",
@@ -26,7 +36,26 @@ __all__ = [
 def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
     r"""``n`` points drawn uniformly on the unit sphere :math:`S^{d-1} \subset \mathbb{R}^d`.
 
-    Normalised Gaussian vectors, so the law is exactly uniform. Returns shape (n, d).
+    Normalised Gaussian vectors, so the law is exactly uniform.
+
+    Parameters
+    ----------
+    n, d : int
+        Number of points and dimension, both >= 1.
+    rng : None, int or numpy.random.Generator
+    dtype : numpy.float32 or numpy.float64, default float64
+        Drawn in float64, then cast.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+
+    Raises
+    ------
+    ValueError
+        If ``n`` or ``d`` is below 1, or the points would not fit in memory.
+    TypeError
+        If ``dtype`` is not a real floating type (integers would round the points to 0).
 
     Examples
     --------
@@ -36,6 +65,8 @@ def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
     """
     n = check_int(n, "n", low=1)
     d = check_int(d, "d", low=1)
+    dtype = check_float_dtype(dtype)
+    check_memory(2 * 8 * n * d, f"sphere({n}, {d})")
     rng = check_rng(rng)
     X = rng.standard_normal((n, d))
     norms = np.linalg.norm(X, axis=1, keepdims=True)
@@ -44,6 +75,22 @@ def sphere(n: int, d: int, rng=None, *, dtype=np.float64) -> np.ndarray:
         X[redo] = rng.standard_normal((int(redo.sum()), d))
         norms = np.linalg.norm(X, axis=1, keepdims=True)
     return (X / norms).astype(dtype)
+
+
+def circle(n_angles: int = 181) -> tuple[np.ndarray, np.ndarray]:
+    r"""``n_angles`` evenly spaced inputs :math:`x = (\cos\theta, \sin\theta)` on the unit circle.
+
+    The inputs on which the d = 2 figures draw a network's function :math:`h(x)` against
+    :math:`\theta \in [-\pi, \pi]`.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_angles,)
+    X : ndarray of shape (n_angles, 2)
+    """
+    n_angles = check_int(n_angles, "n_angles", low=2)
+    theta = np.linspace(-np.pi, np.pi, n_angles)
+    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
 
 
 def teacher(m0: int, d: int, rng=None, *, signs: str = "mixed", scale="mean-field") -> Network:
@@ -129,16 +176,33 @@ def max_abs_cosine(X) -> float:
     return float(C.max())
 
 
-def check_not_parallel(X, *, tol: float = 1e-8) -> np.ndarray:
-    r"""Return ``X`` if no two rows are parallel (:math:`|\cos| < 1 - \text{tol}`), else raise.
+@renamed_keywords(tol="parallel_tol")
+def check_not_parallel(X, *, parallel_tol: float = 1e-8) -> np.ndarray:
+    r"""Return ``X`` if no two rows are parallel (:math:`|\cos| < 1 -` ``parallel_tol``), else raise.
 
     Du et al.'s :math:`\lambda_0 = \lambda_{\min}(H^\infty) > 0` holds exactly when no two inputs
-    are parallel (chapter 6); this is the check.
+    are parallel (chapter 6); this is the check (the tolerance has the name it has in
+    :func:`mfnet_lite.kernels.h_infinity`).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    parallel_tol : float in [0, 1], default 1e-8
+        Formerly ``tol``.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+
+    Raises
+    ------
+    ValueError
+        If two rows are parallel or antiparallel, or a row is zero.
     """
-    tol = check_scalar(tol, "tol", low=0.0, high=1.0)
+    parallel_tol = check_scalar(parallel_tol, "parallel_tol", low=0.0, high=1.0)
     X = check_array(X, "X", ndim=2)
     cos = max_abs_cosine(X)
-    if cos >= 1.0 - tol:
+    if cos >= 1.0 - parallel_tol:
         raise ValueError(
             f"X has two parallel rows (|cos| = {cos:.12f}); remove duplicates or antipodes, "
             "or perturb the inputs: lambda_min(H_infinity) is then 0."

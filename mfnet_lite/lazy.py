@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_scalar
+from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
 from .data import sphere, teacher_student
-from .model import Network, _check_data, init_network
+from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
-from .train import Run, _check_run_args, _Recorder, gd
+from .ntk import fit_slope
+from .train import Recorder, Run, check_run_args, gd
 
 __all__ = [
     "alpha_of",
@@ -47,11 +48,27 @@ __all__ = [
     "alpha_sweep",
     "width_sweep",
     "sweep_slopes",
+    "draw",
+    "with_alpha",
 ]
 
 
 def alpha_of(net: Network) -> float:
-    r"""The scale :math:`\alpha = c\,m` of a network with output factor :math:`c`."""
+    r"""The scale :math:`\alpha = c\,m` of a network with output factor :math:`c`.
+
+    Parameters
+    ----------
+    net : Network
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~mfnet_lite.Network`.
+    """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     return net.factor * net.m
@@ -63,6 +80,26 @@ def symmetric_init(m: int, d: int, rng=None, *, alpha: float = 1.0, radius: floa
     Neurons :math:`1..m/2` are drawn uniformly on the sphere of radius ``radius`` in
     :math:`\mathbb{R}^{d+1}` (as :func:`~mfnet_lite.model.init_network`); neuron
     :math:`j + m/2` is :math:`(-a_j, b_j)`, so the two cancel at every input.
+
+    Parameters
+    ----------
+    m : int
+        Even width, at least 2.
+    d : int
+    rng : None, int or numpy.random.Generator
+    alpha : float, default 1.0
+        The scale :math:`\alpha > 0`.
+    radius : float, default 1.0
+
+    Returns
+    -------
+    Network
+        Output factor :math:`\alpha/m`, with :math:`h_{W_0} = 0`.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` is odd or below 2, or ``alpha``/``radius`` is not positive.
     """
     m = check_int(m, "m", low=2)
     if m % 2:
@@ -80,6 +117,29 @@ def lazy_gd(net: Network, X, y, step: float, steps: int, **options) -> Run:
     ``net``, which is :func:`mfnet_lite.train.gd` with step :math:`\eta m/\alpha^2` and
     ``time_scaling="plain"``. The reported ``run.losses`` are those of :math:`\alpha h`, i.e.
     :math:`R(\alpha h) = \alpha^2 F_\alpha`. Other options as in :func:`~mfnet_lite.train.gd`.
+
+    Parameters
+    ----------
+    net : Network
+        The start; carries :math:`\alpha` in its output factor.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    step : float
+        :math:`\eta > 0`.
+    steps : int
+    **options
+        As in :func:`~mfnet_lite.train.gd` (not ``time_scaling``).
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    ValueError
+        As :func:`~mfnet_lite.train.gd`.
+    DivergenceError
+        If the loss blows up.
     """
     alpha = alpha_of(net)
     step = check_scalar(step, "step", low=0.0, include_low=False)
@@ -96,6 +156,16 @@ class Linearization:
             + a^0_j\, \mathbb 1\{b^0_j \cdot x > 0\}\, x\cdot(b_j - b^0_j)\Big],
 
     a model linear in :math:`W`, with the features frozen at :math:`W_0`.
+
+    Parameters
+    ----------
+    net0 : Network
+        The point of linearisation :math:`W_0`.
+
+    Raises
+    ------
+    TypeError
+        If ``net0`` is not a Network.
     """
 
     def __init__(self, net0: Network):
@@ -106,62 +176,106 @@ class Linearization:
     def __repr__(self) -> str:
         return f"Linearization(at {self.net0!r})"
 
-    def _features(self, X):
+    def features(self, X):
+        r"""The frozen features at :math:`W_0`: :math:`\sigma(b^0_j\cdot x_i)` and
+        :math:`\mathbb 1\{b^0_j \cdot x_i > 0\}`, both of shape (n, m) (``X`` checked)."""
         Z0 = X @ self.net0.B.T
         return np.maximum(Z0, 0.0), (Z0 > 0).astype(X.dtype)
 
     def predict(self, X, net: Network) -> np.ndarray:
         """:math:`\\bar h_W(x_i)` for the parameters of ``net`` (same width and d), shape (n,)."""
-        X, _ = _check_data(self.net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+        X = check_inputs(X, self.net0)
         _check_same_shape(net, self.net0, "net")
-        A0, M0 = self._features(X)
-        return self._predict(X, A0, M0, net.a, net.B)
+        A0, M0 = self.features(X)
+        return self.predict_features(X, A0, M0, net.a, net.B)
 
-    def _predict(self, X, A0, M0, a, B):
+    def predict_features(self, X, A0, M0, a, B):
+        """:meth:`predict` from the :meth:`features` of ``X`` and raw parameters ``a``, ``B``."""
         n0 = self.net0
         h0 = A0 @ n0.a
         return n0.factor * (h0 + A0 @ (a - n0.a) + (M0 * (X @ (B - n0.B).T)) @ n0.a)
 
     def jacobian(self, X) -> np.ndarray:
         r""":math:`\partial h_{W_0}(x_i)/\partial W`, shape (n, m(d + 1)), columns ordered as ``net.W.ravel()``."""
-        X, _ = _check_data(self.net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
-        A0, M0 = self._features(X)
+        X = check_inputs(X, self.net0)
         n0 = self.net0
+        check_memory(8 * 2 * X.shape[0] * n0.m * (n0.d + 1), f"the Jacobian at n = {X.shape[0]}")
+        A0, M0 = self.features(X)
         dB = (M0 * n0.a)[:, :, None] * X[:, None, :]  # (n, m, d)
         return n0.factor * np.concatenate([A0[:, :, None], dB], axis=2).reshape(len(X), -1)
 
 
 def linearized_gd(
-    net0: Network, X, y, step: float, steps: int, *, rtol=None, record_every=None
+    net0: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    *,
+    rtol: float | None = None,
+    record_every: int | None = None,
+    max_loss_ratio: float = 1e8,
+    stop_on_divergence: bool = False,
+    progress: bool | None = None,
 ) -> Run:
     r""":func:`lazy_gd` applied to the linearised model :math:`\bar h` of ``net0`` (square loss).
 
-    Same step convention, same start; ``run.net`` holds the final parameters (evaluate the
-    linearised model with :meth:`Linearization.predict`).
+    Same step convention, same start, same history (:class:`mfnet_lite.train.Recorder`);
+    ``run.net`` holds the final parameters (evaluate the linearised model with
+    :meth:`Linearization.predict`).
+
+    Parameters
+    ----------
+    net0 : Network
+        The start and the point of linearisation; carries :math:`\alpha` in its factor.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    step : float
+        :math:`\eta > 0`, as in :func:`lazy_gd`.
+    steps : int
+    rtol, record_every, max_loss_ratio, stop_on_divergence, progress
+        As in :func:`mfnet_lite.train.gd`.
+
+    Returns
+    -------
+    Run
+        ``run.losses`` are :math:`\frac1{2n}\sum_i (\bar h(x_i) - y_i)^2`.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``step <= 0`` or ``steps < 0``.
+    DivergenceError
+        If the loss blows up (unless ``stop_on_divergence``).
     """
-    X, y = _check_data(net0, X, y, "square", "mean")
+    X, y = check_data(net0, X, y, "square", "mean")
     alpha = alpha_of(net0)
-    step = check_scalar(step, "step", low=0.0, include_low=False)
-    _, steps, record_every, _, _ = _check_run_args(
-        net0, step, steps, record_every, "plain", "both", 1e8
+    if rtol is not None:
+        rtol = check_scalar(rtol, "rtol", low=0.0)
+    step, steps, record_every, _, max_loss_ratio = check_run_args(
+        net0, step, steps, record_every, "plain", "both", max_loss_ratio
     )
     eta = step * net0.m / alpha**2
     lin = Linearization(net0)
-    A0, M0 = lin._features(X)
+    A0, M0 = lin.features(X)
     c, n = net0.factor, X.shape[0]
     a, B = net0.a.copy(), net0.B.copy()
-    rec = _Recorder(steps, record_every, eta, 1e8, False, "linearized")
-    for k in range(steps + 1):
-        r = lin._predict(X, A0, M0, a, B) - y
-        value = 0.5 * float(r @ r) / n
-        rec.loss(k, value)
-        last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
-        if rec.wants_snapshot(k) or last:
-            rec.snapshot(k, a, B)
-        if last:
-            break
-        a -= eta * (c / n) * (A0.T @ r)
-        B -= eta * (c / n) * net0.a[:, None] * ((M0 * r[:, None]).T @ X)
+    rec = Recorder(
+        steps, record_every, eta, max_loss_ratio, progress, "linearized", stop_on_divergence
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            r = lin.predict_features(X, A0, M0, a, B) - y
+            value = 0.5 * float(r @ r) / n
+            if not rec.loss(k, value):
+                break
+            last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
+            if rec.wants_snapshot(k) or last:
+                rec.snapshot(k, a, B)
+            if last:
+                break
+            a -= eta * (c / n) * (A0.T @ r)
+            B -= eta * (c / n) * net0.a[:, None] * ((M0 * r[:, None]).T @ X)
     return rec.result(net0.replace(a=a, B=B), "plain")
 
 
@@ -176,7 +290,23 @@ def _check_same_shape(net, net0: Network, name: str) -> None:
 
 
 def relative_movement(run: Run) -> float:
-    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters)."""
+    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters).
+
+    Parameters
+    ----------
+    run : Run
+        Any training run of the package (gd, heavy ball, kinetic, lazy_gd, linearized_gd,
+        ntk.train_first_layer): its first and last snapshots are compared.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``run`` is not a :class:`~mfnet_lite.Run`.
+    """
     if not isinstance(run, Run):
         raise TypeError(f"run must be a mfnet_lite.Run; got {type(run).__name__}.")
     W0 = np.column_stack([run.a_history[0], run.B_history[0]])
@@ -196,8 +326,25 @@ def movement_bound(net0: Network, X, y, time: float) -> float:
     descent with a step in the descent lemma's range obeys it with an extra factor
     :math:`\sqrt 2`. ``net0`` carries :math:`\alpha` in its output factor :math:`c = \alpha/m`;
     ``time`` is :math:`t = k\eta` after :math:`k` steps of :func:`lazy_gd` with step :math:`\eta`.
+
+    Parameters
+    ----------
+    net0 : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    time : float
+        :math:`t \ge 0`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the data do not match ``net0`` or ``time < 0``.
     """
-    X, y = _check_data(net0, X, y, "square", "mean")
+    X, y = check_data(net0, X, y, "square", "mean")
     time = check_scalar(time, "time", low=0.0)
     return float(
         np.sqrt(net0.m * time * risk(net0, X, y)) / (alpha_of(net0) * np.linalg.norm(net0.W))
@@ -215,8 +362,24 @@ def jacobian_change(net0: Network, net: Network, X) -> dict:
     :math:`W`) and ``"B"`` (:math:`a_j \mathbb 1\{b_j \cdot x_i > 0\} x_i`, which jumps when a
     pattern flips); ``"flips"`` is the fraction of pairs :math:`(i, j)` whose activation
     :math:`\mathbb 1\{b_j\cdot x_i > 0\}` changed. The output factor cancels in every ratio.
+
+    Parameters
+    ----------
+    net0, net : Network
+        The start and a network trained from it (same width and dimension).
+    X : array_like of shape (n, d)
+
+    Returns
+    -------
+    dict
+        ``"total"``, ``"a"``, ``"B"``, ``"flips"`` (floats).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``net`` is not a Network of the shape of ``net0``, or ``X`` does not match.
     """
-    X, _ = _check_data(net0, X, np.zeros(len(np.atleast_2d(X))), "square", "mean")
+    X = check_inputs(X, net0)
     _check_same_shape(net, net0, "net")
     Z0, Z = X @ net0.B.T, X @ net.B.T
     da = np.linalg.norm(np.maximum(Z, 0.0) - np.maximum(Z0, 0.0))
@@ -239,10 +402,80 @@ def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float
     ``net`` is the trained network :math:`W`, ``lin_net`` holds the parameters :math:`\bar W`
     of the trained linearisation of ``net0`` (:func:`linearized_gd`); both outputs include
     the factor :math:`\alpha`.
+
+    Parameters
+    ----------
+    net0, net, lin_net : Network
+        Same width and dimension.
+    X : array_like of shape (n, d)
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a network has another shape, or ``X`` does not match.
     """
     _check_same_shape(net, net0, "net")
     h_lin = Linearization(net0).predict(X, lin_net)
     return float(np.sqrt(np.mean((net.predict(X) - h_lin) ** 2)))
+
+
+def draw(rng=0, *, n: int = 60, d: int = 10, m: int = 200, m0: int = 3, n_test: int = 1000):
+    r"""Chapter 5's task: ``(X, y, X_test, y_test, net0)``, all from the one generator ``rng``.
+
+    A teacher of ``m0`` neurons labels ``n`` training inputs
+    (:func:`mfnet_lite.data.teacher_student`, drawn first), then ``n_test`` test inputs
+    uniform on the sphere, then a symmetric student of width ``m`` at :math:`\alpha = 1`
+    (:func:`symmetric_init`; :func:`with_alpha` rescales it). :func:`alpha_sweep` draws each
+    seed's task with it.
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator, default 0
+    n, d, m, m0, n_test : int
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    X_test : ndarray of shape (n_test, d)
+    y_test : ndarray of shape (n_test,)
+    net0 : Network
+        Output factor :math:`1/m`.
+    """
+    rng = check_rng(rng)
+    X, y, teacher = teacher_student(n, d, m0, rng)
+    X_test = sphere(n_test, d, rng)
+    return X, y, X_test, teacher.predict(X_test), symmetric_init(m, d, rng)
+
+
+def with_alpha(net: Network, alpha: float) -> Network:
+    r"""The same neurons at scale :math:`\alpha`: output factor :math:`\alpha/m`.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : float
+        :math:`\alpha > 0`.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network.
+    ValueError
+        If ``alpha <= 0``.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    alpha = check_scalar(alpha, "alpha", low=0.0, include_low=False)
+    return net.replace(scale=alpha / net.m)
 
 
 def alpha_sweep(
@@ -260,20 +493,42 @@ def alpha_sweep(
 ) -> dict:
     r"""Chapter 5's experiment: train a student at each scale :math:`\alpha`, and its linearisation.
 
-    For every seed: a teacher with ``m0`` neurons labels ``n`` training and ``n_test`` test
-    inputs uniform on the sphere in dimension ``d``; a symmetric student of width ``m`` is trained
-    by :func:`lazy_gd` until its risk is ``rtol`` times the initial one (at most ``max_steps``;
-    ``rtol=None``: exactly ``max_steps`` steps, the same training time at every scale), and its
-    linearisation by :func:`linearized_gd` for the same number of steps.
+    For every seed, the task of :func:`draw` from the one generator ``check_rng(seed)``: a
+    teacher with ``m0`` neurons labelling ``n`` training inputs, ``n_test`` test inputs, and
+    one symmetric student of width ``m``, which every scale :math:`\alpha` shares. At each
+    scale the student is trained by :func:`lazy_gd` until its risk is ``rtol`` times the
+    initial one (at most ``max_steps``; ``rtol=None``: exactly ``max_steps`` steps, the same
+    training time at every scale), and its linearisation by :func:`linearized_gd` for the same
+    number of steps.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+        Positive scales.
+    seeds : sequence of int
+        One seed per repetition (each the ``rng`` of that repetition's draws).
+    n, d, m, m0 : int
+        Training inputs, dimension, student width, teacher width.
+    step : float, default 2.0
+        The step of :func:`lazy_gd`.
+    rtol : float or None, default 1e-3
+    max_steps : int, default 20000
+    n_test : int, default 1000
 
     Returns
     -------
-    dict of arrays of shape (len(seeds), len(alphas))
-        ``movement`` (:func:`relative_movement`), ``gap`` (:func:`linearization_gap` on the test
-        inputs over the root mean square of the test labels), ``test_error`` (mean of
-        :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
+    dict of arrays of shape (len(alphas), len(seeds))
+        The orientation of every sweep of the package (one row per setting, one column per
+        seed): ``movement`` (:func:`relative_movement`), ``gap`` (:func:`linearization_gap`
+        on the test inputs over the root mean square of the test labels), ``test_error``
+        (mean of :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
         ``jacobian_a``, ``jacobian_B``, ``flips`` (:func:`jacobian_change` on the training
         inputs), ``steps`` (steps taken), ``reached`` (1 if ``rtol`` was met).
+
+    Raises
+    ------
+    ValueError
+        If ``alphas`` is empty or not positive, a seed is negative or ``rtol <= 0``.
     """
     alphas = check_array(alphas, "alphas", ndim=1)
     if alphas.size == 0 or np.any(alphas <= 0):
@@ -282,25 +537,23 @@ def alpha_sweep(
     if rtol is not None:
         rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
     keys = ("movement", "gap", "test_error", "jacobian_a", "jacobian_B", "flips", "steps")
-    out = {k: np.zeros((len(seeds), len(alphas))) for k in keys + ("reached",)}
+    out = {k: np.zeros((len(alphas), len(seeds))) for k in keys + ("reached",)}
     for i, seed in enumerate(seeds):
-        X, y, teacher = teacher_student(n, d, m0, seed)
-        X_test = sphere(n_test, d, 10_000 + seed)
-        y_test = teacher.predict(X_test)
+        X, y, X_test, y_test, start = draw(seed, n=n, d=d, m=m, m0=m0, n_test=n_test)
         for k, alpha in enumerate(alphas):
-            net0 = symmetric_init(m, d, 20_000 + seed, alpha=float(alpha))
+            net0 = with_alpha(start, float(alpha))
             run = lazy_gd(net0, X, y, step, max_steps, rtol=rtol)
             lin_run = linearized_gd(net0, X, y, step, run.steps_taken)
             h = run.net.predict(X_test)
             jac = jacobian_change(net0, run.net, X)
-            out["movement"][i, k] = relative_movement(run)
+            out["movement"][k, i] = relative_movement(run)
             gap = linearization_gap(net0, run.net, lin_run.net, X_test)
-            out["gap"][i, k] = gap / np.sqrt(np.mean(y_test**2))
-            out["test_error"][i, k] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
-            out["jacobian_a"][i, k], out["jacobian_B"][i, k] = jac["a"], jac["B"]
-            out["flips"][i, k] = jac["flips"]
-            out["steps"][i, k] = run.steps_taken
-            out["reached"][i, k] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
+            out["gap"][k, i] = gap / np.sqrt(np.mean(y_test**2))
+            out["test_error"][k, i] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
+            out["jacobian_a"][k, i], out["jacobian_B"][k, i] = jac["a"], jac["B"]
+            out["flips"][k, i] = jac["flips"]
+            out["steps"][k, i] = run.steps_taken
+            out["reached"][k, i] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
     return out
 
 
@@ -324,8 +577,8 @@ def width_sweep(widths, alpha: float, seeds, **options) -> dict:
 
     Returns
     -------
-    dict of arrays of shape (len(seeds), len(widths))
-        The keys of :func:`alpha_sweep`, one column per width.
+    dict of arrays of shape (len(widths), len(seeds))
+        The keys of :func:`alpha_sweep`, one row per width.
     """
     if "m" in options:
         raise TypeError("width_sweep takes the widths as its first argument, not m=.")
@@ -334,15 +587,15 @@ def width_sweep(widths, alpha: float, seeds, **options) -> dict:
         raise ValueError("widths must be a non-empty list of even widths.")
     alpha = check_scalar(alpha, "alpha", low=0.0, include_low=False)
     columns = [alpha_sweep([alpha], seeds, m=m, **options) for m in widths]
-    return {key: np.hstack([c[key] for c in columns]) for key in columns[0]}
+    return {key: np.vstack([c[key] for c in columns]) for key in columns[0]}
 
 
 def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
     r"""Least-squares slopes of :math:`\log v` against :math:`\log x` for the seed means of a sweep.
 
-    For each key, the values ``sweep[key]`` (shape (seeds, len(x))) are averaged over the seeds,
-    then fitted on ``x[fit_from:]``: the slopes that the figures of chapter 5 print in their
-    legends.
+    For each key, the values ``sweep[key]`` (shape (len(x), seeds)) are averaged over the seeds,
+    then fitted on ``x[fit_from:]`` with the package's one log–log fit
+    (:func:`mfnet_lite.ntk.fit_slope`): the slopes that chapter 5 prints.
 
     Parameters
     ----------
@@ -369,10 +622,10 @@ def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
         keys = [k for k, v in sweep.items() if np.all(np.asarray(v) > 0)]
     out = {}
     for key in keys:
-        mean = np.asarray(sweep[key], dtype=float).mean(axis=0)
+        mean = np.asarray(sweep[key], dtype=float).mean(axis=1)
         if mean.shape != x.shape:
-            raise ValueError(f"sweep[{key!r}] must have {x.size} columns; got {mean.shape}.")
+            raise ValueError(f"sweep[{key!r}] must have {x.size} rows; got {mean.shape}.")
         if np.any(mean[fit_from:] <= 0):
             raise ValueError(f"sweep[{key!r}] must be positive to fit a slope on log-log axes.")
-        out[key] = float(np.polyfit(np.log(x[fit_from:]), np.log(mean[fit_from:]), 1)[0])
+        out[key] = fit_slope(x[fit_from:], mean[fit_from:])[0]
     return out

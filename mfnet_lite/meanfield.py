@@ -30,13 +30,21 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import data, train
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_choice,
+    check_int,
+    check_rng,
+    check_scalar,
+    renamed_keywords,
+)
 from .model import Network, init_network
 
 __all__ = [
@@ -44,6 +52,7 @@ __all__ = [
     "Experiment",
     "student",
     "experiment",
+    "draw",
     "linear_moment",
     "line_masses",
     "potential",
@@ -74,6 +83,16 @@ def student(m: int, d: int, rng=None, *, radius: float = 0.05, support: str = "s
         ``"positive"``: balanced neurons :math:`a_j = \|b_j\| = r/\sqrt2` with every
         :math:`a_j > 0`; the flow keeps :math:`a_j^2 - \|b_j\|^2 = 0` and hence the sign of
         :math:`a_j` (chapter 1), so no mass can reach :math:`\{a < 0\}`.
+
+    Returns
+    -------
+    Network
+        Mean-field scaling.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` or ``d`` is below 1, ``radius <= 0`` or ``support`` is unknown.
     """
     check_choice(support, "support", SUPPORTS)
     rng = check_rng(rng)
@@ -90,7 +109,16 @@ def student(m: int, d: int, rng=None, *, radius: float = 0.05, support: str = "s
 
 @dataclass(frozen=True)
 class Experiment:
-    """One teacher–student run: the data, the teacher and the training run."""
+    """One teacher–student run: the data, the teacher and the training run.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    teacher : Network
+    run : Run
+        The student's training run.
+    """
 
     X: np.ndarray
     y: np.ndarray
@@ -112,6 +140,7 @@ class Experiment:
         return sphere_distance(self.run.net, self.teacher)
 
 
+@renamed_keywords(seed="rng")
 def experiment(
     m: int,
     d: int,
@@ -122,25 +151,102 @@ def experiment(
     m0: int = 5,
     radius: float = 0.05,
     support: str = "sphere",
-    seed: int = 0,
+    rng=0,
     rtol: float | None = 1e-3,
     record_every: int | None = None,
     signs: str = "mixed",
+    method: str = "gd",
+    momentum: float = 0.0,
 ) -> Experiment:
-    """Draw teacher, data and student from ``seed``, and train with mean-field GD.
+    """Draw teacher, data and student from ``rng``, and train with mean-field GD or heavy ball.
 
     The teacher (:func:`mfnet_lite.data.teacher_student`) and the data are drawn first, the
-    student after, all from ``np.random.default_rng(seed)``: runs with the same ``seed`` and
-    ``n, d, m0`` share teacher and data whatever ``m``, ``radius`` or ``support``. The run stops
-    at ``steps`` or when the loss reaches ``rtol`` times its start (``rtol=None``: never).
+    student (:func:`student`) after, all from the one generator ``check_rng(rng)``: runs with
+    the same seed and ``n, d, m0`` share teacher and data whatever ``m``, ``radius`` or
+    ``support``. The run stops at ``steps`` or when the loss reaches ``rtol`` times its start
+    (``rtol=None``: never).
+
+    Parameters
+    ----------
+    m, d : int
+        Student width and input dimension.
+    n : int
+        Number of training inputs.
+    step : float
+        The step :math:`\\eta` (mean-field time scaling).
+    steps : int
+        At most this many steps.
+    m0 : int, default 5
+        Teacher width.
+    radius, support
+        The student's initial measure, see :func:`student`.
+    rng : None, int or numpy.random.Generator, default 0
+        The one source of randomness (formerly ``seed``, an int only).
+    rtol : float or None, default 1e-3
+    record_every : int, optional
+    signs : {"mixed", "positive", "negative"}
+        The teacher's output signs (:func:`mfnet_lite.data.teacher`).
+    method : {"gd", "heavy_ball"}, default "gd"
+        :func:`mfnet_lite.train.gd` or :func:`mfnet_lite.train.heavy_ball` (chapter 7).
+    momentum : float, default 0
+        :math:`\beta` of heavy ball (``method="heavy_ball"`` only).
+
+    Returns
+    -------
+    Experiment
+
+    Raises
+    ------
+    ValueError
+        If a size, the step or ``rtol`` is out of range, or ``method`` is unknown.
     """
-    rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    X, y, teacher = data.teacher_student(n, d, m0, rng, signs=signs)
-    net = student(m, d, rng, radius=radius, support=support)
-    run = train.gd(
-        net, X, y, step, steps, time_scaling="mean-field", rtol=rtol, record_every=record_every
-    )
+    check_choice(method, "method", ("gd", "heavy_ball"))
+    X, y, teacher, net = draw(n, d, m, m0=m0, rng=rng, radius=radius, support=support, signs=signs)
+    options = dict(time_scaling="mean-field", rtol=rtol, record_every=record_every)
+    if method == "gd":
+        run = train.gd(net, X, y, step, steps, **options)
+    else:
+        run = train.heavy_ball(net, X, y, step, steps, momentum, **options)
     return Experiment(X, y, teacher, run)
+
+
+def draw(
+    n: int,
+    d: int,
+    m: int,
+    *,
+    m0: int = 5,
+    rng=0,
+    radius: float = 0.05,
+    support: str = "sphere",
+    signs: str = "mixed",
+) -> tuple[np.ndarray, np.ndarray, Network, Network]:
+    """The teacher–student task of chapters 4 and 7: ``(X, y, teacher, student)``.
+
+    Teacher and data first (:func:`mfnet_lite.data.teacher_student`), then the student
+    (:func:`student`), all from the one generator ``check_rng(rng)``; :func:`experiment` trains
+    what this draws.
+
+    Parameters
+    ----------
+    n, d, m : int
+        Inputs, dimension, student width.
+    m0 : int, default 5
+    rng : None, int or numpy.random.Generator, default 0
+    radius, support
+        As in :func:`student`.
+    signs : str
+        As in :func:`mfnet_lite.data.teacher`.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    teacher, student : Network
+    """
+    rng = check_rng(rng)
+    X, y, teacher = data.teacher_student(n, d, m0, rng, signs=signs)
+    return X, y, teacher, student(m, d, rng, radius=radius, support=support)
 
 
 def linear_moment(net: Network) -> np.ndarray:
@@ -149,6 +255,19 @@ def linear_moment(net: Network) -> np.ndarray:
     Since :math:`\sigma(t) - \sigma(-t) = t`,
     :math:`h(x) - h(-x) = \big(c\sum_j a_j b_j\big)\cdot x`: two networks with the same function
     have the same linear moment. With the mean-field scaling :math:`c = 1/m`.
+
+    Parameters
+    ----------
+    net : Network
+
+    Returns
+    -------
+    ndarray of shape (d,)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~mfnet_lite.Network`.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -175,6 +294,17 @@ def line_masses(net: Network, lines) -> np.ndarray:
     net : Network
     lines : array_like of shape (k, d)
         Non-zero directions (e.g. ``teacher.B``); their norms do not matter.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network.
+    ValueError
+        If ``lines`` is not (k, d) or has a zero row.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -190,8 +320,8 @@ def line_masses(net: Network, lines) -> np.ndarray:
     return net.factor * np.bincount(nearest, weights=net.a * b_norms, minlength=U.shape[0])
 
 
-def potential(net: Network, X, y, W) -> np.ndarray:
-    r"""The potential :math:`V_\mu(w) = \frac1n\sum_i \big(h_\mu(x_i) - y_i\big)\,a\,\sigma(b\cdot x_i)`.
+def potential(net: Network, X, y, W, *, loss: str = "square") -> np.ndarray:
+    r"""The potential :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i), y_i)\,a\,\sigma(b\cdot x_i)`.
 
     The first variation of :math:`F(\mu) = \frac1{2n}\sum_i (h_\mu(x_i) - y_i)^2` at the
     network's measure (mean-field scaling): adding mass :math:`\varepsilon` at :math:`w` changes
@@ -207,10 +337,19 @@ def potential(net: Network, X, y, W) -> np.ndarray:
     y : array_like of shape (n,)
     W : array_like of shape (k, d + 1)
         Points :math:`w = (a, b)` where the potential is evaluated.
+    loss : {"square", "logistic"}, default "square"
+        :math:`\ell'(h, y) = h - y` (the case above) or :math:`-y/(1 + e^{yh})`.
 
     Returns
     -------
     ndarray of shape (k,)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network.
+    ValueError
+        If shapes disagree with ``net`` or values are not finite.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -221,8 +360,10 @@ def potential(net: Network, X, y, W) -> np.ndarray:
     W = check_array(W, "W", ndim=2, dtype=np.float64)
     if W.shape[1] != net.d + 1:
         raise ValueError(f"W must have shape (k, {net.d + 1}) (rows (a, b)); got {W.shape}.")
-    residual = net.predict(X) - y
-    return W[:, 0] * (np.maximum(W[:, 1:] @ X.T, 0.0) @ residual) / X.shape[0]
+    check_choice(loss, "loss", ("square", "logistic"))
+    h = net.predict(X)
+    slope = h - y if loss == "square" else -y / (1.0 + np.exp(y * h))
+    return W[:, 0] * (np.maximum(W[:, 1:] @ X.T, 0.0) @ slope) / X.shape[0]
 
 
 def sphere_distance(net: Network, other: Network) -> float:
@@ -233,6 +374,23 @@ def sphere_distance(net: Network, other: Network) -> float:
     before the exact transport (:func:`mfnet_lite.transport.w2`). The result lies in
     :math:`[0, 2]`; it is 0 when the neurons point where the other's do, in the same proportions.
     The totals (the networks' :math:`\frac1m\sum_j\|w_j\|^2`) are compared separately.
+
+    Parameters
+    ----------
+    net, other : Network
+        Networks of the same input dimension (any widths).
+
+    Returns
+    -------
+    float
+        In :math:`[0, 2]`.
+
+    Raises
+    ------
+    TypeError
+        If either is not a Network.
+    ValueError
+        If a network has only zero neurons (empty sphere measure).
     """
     from . import transport
 
@@ -245,23 +403,50 @@ def sweep(
     ms: Sequence[int],
     d: int,
     *,
-    seeds: Sequence[int] | int = 10,
+    seeds: Sequence[int] = range(10),
     rtol: float = 1e-3,
     keep: bool = False,
     **kwargs,
 ) -> dict[str, np.ndarray]:
     """Run :func:`experiment` for every width in ``ms`` and every seed; tables of outcomes.
 
-    ``seeds`` is a list of seeds or a count (``range(seeds)``); ``kwargs`` go to
-    :func:`experiment` (``n``, ``step``, ``steps`` are required). Each run stops when its loss
-    reaches ``rtol`` times its start. Returns arrays of shape ``(len(ms), len(seeds))``:
-    ``"succeeded"`` (bool: loss reached ``rtol`` of its start), ``"relative_loss"``,
-    ``"distance"`` (:func:`sphere_distance` to the teacher at the end of the run) and
-    ``"steps"`` (steps taken). The row means of ``"succeeded"`` are the success rates. With
-    ``keep=True`` the table ``"experiments"`` (an object array of the same shape) holds every
-    :class:`Experiment`, so that later cells can read the trained students without re-running.
+    Parameters
+    ----------
+    ms : sequence of int
+        The student widths.
+    d : int
+    seeds : sequence of int, default range(10)
+        The seeds, each the ``rng`` of one :func:`experiment` (the same seed at every width
+        gives the same teacher and data). An int count is deprecated: use ``range(count)``.
+    rtol : float, default 1e-3
+        Each run stops when its loss reaches ``rtol`` times its start.
+    keep : bool, default False
+        Also return the table ``"experiments"`` (an object array of the same shape) holding
+        every :class:`Experiment`, so that later cells can read the trained students without
+        re-running them.
+    **kwargs
+        Passed to :func:`experiment` (``n``, ``step``, ``steps`` are required).
+
+    Returns
+    -------
+    dict of ndarray of shape (len(ms), len(seeds))
+        ``"succeeded"`` (bool: loss reached ``rtol`` of its start), ``"relative_loss"``,
+        ``"distance"`` (:func:`sphere_distance` to the teacher at the end of the run) and
+        ``"steps"`` (steps taken). The row means of ``"succeeded"`` are the success rates.
+        With ``keep=True``, also ``"experiments"``.
+
+    Raises
+    ------
+    ValueError
+        If ``seeds`` is empty or holds a negative seed, or a width is below 1.
     """
     if isinstance(seeds, (int, np.integer)):
+        warnings.warn(
+            "sweep(seeds=<count>) is deprecated: seeds is a list of seeds; use "
+            f"seeds=range({int(seeds)}).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         seeds = range(check_int(seeds, "seeds", low=1))
     seeds = [check_int(s, "seeds", low=0) for s in seeds]
     if not seeds:
@@ -279,7 +464,7 @@ def sweep(
         out["experiments"] = np.empty(shape, dtype=object)
     for i, m in enumerate(ms):
         for k, seed in enumerate(seeds):
-            ex = experiment(m, d, seed=seed, rtol=rtol, **kwargs)
+            ex = experiment(m, d, rng=seed, rtol=rtol, **kwargs)
             out["succeeded"][i, k] = ex.succeeded(rtol)
             out["relative_loss"][i, k] = ex.relative_loss
             out["distance"][i, k] = ex.distance
@@ -418,6 +603,16 @@ def antipodal_fraction(net: Network, teacher: Network) -> float:
     ----------
     net, teacher : Network
         Of the same input dimension ``d``.
+
+    Returns
+    -------
+    float
+        The antipodal share of the sphere mass, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the dimensions differ, or ``net`` has no mass at all.
     """
     _check_net(net)
     _check_net(teacher, "teacher")
@@ -443,6 +638,16 @@ def cancelling_pair(teacher: Network) -> tuple[int, int, float]:
     pair adds little to the teacher's function, a student can fit the data without it, and its
     sphere measure then lacks the pair's mass — the second cause of a large
     :func:`sphere_distance` in chapter 4.
+
+    Parameters
+    ----------
+    teacher : Network
+        A teacher with output weights of both signs.
+
+    Returns
+    -------
+    (i, j, angle) : tuple of (int, int, float)
+        The pair's indices, ``i < j``, and the angle between their directions in degrees.
 
     Raises
     ------

@@ -30,7 +30,15 @@ import numpy as np
 import threadpoolctl
 
 from . import _array
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_memory,
+    check_rng,
+    check_scalar,
+)
 
 __all__ = [
     "Network",
@@ -41,6 +49,9 @@ __all__ = [
     "loss",
     "gradients",
     "value_and_gradients",
+    "value_and_gradients_arrays",
+    "check_data",
+    "check_inputs",
     "balance",
     "sample_outputs",
 ]
@@ -179,8 +190,14 @@ class Network:
 
     def predict(self, X):
         r"""The outputs :math:`h(x_i)` for the rows of ``X`` (shape (n, d)), shape (n,)."""
-        X = _check_X(X, self)
-        return self._c * (self.xp.maximum(X @ self._B.T, 0.0) @ self._a)
+        X = check_inputs(X, self)
+        check_memory(
+            X.shape[0] * self.m * _itemsize(self.xp, X.dtype), f"predict on n = {X.shape[0]} inputs"
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._c * (self.xp.maximum(X @ self._B.T, 0.0) @ self._a)
+        _check_finite_result(out, "the outputs h(x_i)")
+        return out
 
     def __call__(self, X) -> np.ndarray:
         return self.predict(X)
@@ -191,13 +208,37 @@ class Network:
         return self.xp.concat([self._a[:, None], self._B], axis=1)
 
 
-def _check_X(X, net: Network):
+def check_inputs(X, net: Network):
+    """Return ``X`` as an (n, d) array in ``net``'s library, device and dtype, with ``d = net.d``;
+    else raise."""
     X = _array.check_array(X, "X", xp=net.xp, device=net.device, ndim=2, dtype=net.dtype)
     if X.shape[1] != net.d:
         raise ValueError(
             f"X must have shape (n, {net.d}) to match the network's d = {net.d}; got {X.shape}."
         )
     return X
+
+
+def _itemsize(xp, dtype) -> int:
+    """Bytes per entry of a float32 or float64 array of any library."""
+    return 4 if dtype == xp.float32 else 8
+
+
+def _check_finite_result(value, what: str) -> None:
+    """Raise when finite inputs gave a non-finite result (overflow of the float range).
+
+    ``value`` is a Python float or an array of any library."""
+    if isinstance(value, numbers.Real):
+        finite = math.isfinite(value)
+    else:
+        xp = _array.namespace(value)
+        finite = bool(xp.all(xp.isfinite(value)))
+    if not finite:
+        raise ValueError(
+            f"{what} overflowed the floating-point range (inf or NaN) although the inputs are "
+            "finite: |a_j| |b_j| |x_i| must stay well below 1e150 (float64) or 1e18 (float32). "
+            "Rescale X or the weights."
+        )
 
 
 def _check_y(y, X, loss: str):
@@ -239,10 +280,23 @@ def init_network(
         Size of the initial neurons.
     scale : {"mean-field", "ntk"} or float
         Output scaling, see :class:`Network`.
-    dtype : numpy dtype, default float64
+    dtype : numpy.float32 or numpy.float64, default float64
+        Drawn in float64, then cast, so both precisions see the same network.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        If ``m`` or ``d`` is below 1, ``radius <= 0`` or ``init`` is unknown.
+    TypeError
+        If ``dtype`` is not a real floating type (an integer network would be all zeros).
     """
     m = check_int(m, "m", low=1)
     d = check_int(d, "d", low=1)
+    dtype = check_float_dtype(dtype)
     check_choice(init, "init", ("sphere", "balanced", "gaussian"))
     radius = check_scalar(radius, "radius", low=0.0, include_low=False)
     rng = check_rng(rng)
@@ -282,6 +336,7 @@ def phi_gradient(a, B, X) -> tuple[np.ndarray, np.ndarray]:
     (m, n, d), or (n,) and (n, d) for a single neuron.
     """
     a1, B1, X = _check_neurons(a, B, X)
+    check_memory(8 * B1.shape[0] * X.shape[0] * (X.shape[1] + 2), "phi_gradient")
     Z = B1 @ X.T
     d_a = np.maximum(Z, 0.0)
     d_B = (a1[:, None] * (Z > 0))[:, :, None] * X[None, :, :]
@@ -409,9 +464,11 @@ def loss(net: Network, X, y, *, loss: str = "square", reduction: str = "mean") -
         :math:`\ell(h, y) = \frac12 (h-y)^2` or :math:`\log(1 + e^{-yh})` (labels :math:`\pm1`).
     reduction : {"mean", "sum"}
     """
-    X, y = _check_data(net, X, y, loss, reduction)
-    vals, _ = _loss_terms(net.predict(X), y, loss)
-    total = float(net.xp.sum(vals, dtype=net.xp.float64))
+    X, y = check_data(net, X, y, loss, reduction)
+    with np.errstate(over="ignore", invalid="ignore"):
+        vals, _ = _loss_terms(net.predict(X), y, loss)
+        total = float(net.xp.sum(vals, dtype=net.xp.float64))
+    _check_finite_result(total, "the loss")
     return total / X.shape[0] if reduction == "mean" else total
 
 
@@ -432,10 +489,25 @@ def value_and_gradients(
     pass is tiled: its memory is :math:`O(256\,m + md)`, never :math:`O(nm)` (see ``_value_and_grad``).
     """
     check_choice(trainable, "trainable", TRAINABLE)
-    X, y = _check_data(net, X, y, loss, reduction)
-    return _value_and_grad(
-        net.a, net.B, net.factor, X, y, loss, reduction, trainable != "B", trainable != "a"
-    )
+    X, y = check_data(net, X, y, loss, reduction)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = _value_and_grad(
+            net.a, net.B, net.factor, X, y, loss, reduction, trainable != "B", trainable != "a"
+        )
+    for value, what in zip(
+        out, ("the loss", "the gradient in a", "the gradient in B"), strict=True
+    ):
+        _check_finite_result(value, what)
+    return out
+
+
+def value_and_gradients_arrays(a, B, factor, X, y, loss, reduction, need_a=True, need_B=True):
+    """:func:`value_and_gradients` on raw, already checked arrays (the training loops' pass).
+
+    No input checks and no overflow check: the loops check the loss themselves. ``need_a`` /
+    ``need_B`` False gives a zero gradient for that layer without computing it.
+    """
+    return _value_and_grad(a, B, factor, X, y, loss, reduction, need_a, need_B)
 
 
 def gradients(
@@ -448,13 +520,28 @@ def gradients(
     return grad_a, grad_B
 
 
-def _check_data(net, X, y, loss_name, reduction):
+def check_data(net, X, y, loss: str = "square", reduction: str = "mean"):
+    """Check a network and a data set together; returns ``(X, y)`` in the network's dtype.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`Network`.
+    ValueError
+        If ``X`` is not (n, d) with ``d = net.d`` and n >= 1, ``y`` is not (n,), a value is not
+        finite, logistic labels are not ±1, or ``loss``/``reduction`` is unknown.
+    """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
-    check_choice(loss_name, "loss", LOSSES)
+    check_choice(loss, "loss", LOSSES)
     check_choice(reduction, "reduction", REDUCTIONS)
-    X = _check_X(X, net)
-    return X, _check_y(y, X, loss_name)
+    X = check_inputs(X, net)
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input; got n = 0 rows (the risk is a mean).")
+    return X, _check_y(y, X, loss)
+
+
+_check_data = check_data  # the name the array-API work may still import
 
 
 def balance(net: Network) -> np.ndarray:

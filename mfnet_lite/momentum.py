@@ -13,10 +13,10 @@ The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
 - :func:`effective_step`: the step :math:`\eta/(1 - \beta)` that heavy ball takes where the
   gradient changes slowly.
 
-The potential is :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i), y_i)\,\Phi(w)(x_i)` with
-:math:`\Phi(a, b)(x) = a\,\sigma(b\cdot x)`, so that :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`
-(chapter 3). It is written out here rather than taken from :mod:`mfnet_lite.meanfield`, so that
-chapter 7 stands on the core package alone.
+The task, the student and the potential :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i),
+y_i)\,\Phi(w)(x_i)` (with :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`, chapter 3) are chapter
+4's: :func:`mfnet_lite.meanfield.draw`, :func:`mfnet_lite.meanfield.student` and
+:func:`mfnet_lite.meanfield.potential`, one formula and one seeding convention for both chapters.
 """
 
 from __future__ import annotations
@@ -26,27 +26,60 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from . import data
-from ._validation import check_array, check_int, check_rng, check_scalar
-from .model import Network, _check_data, init_network, value_and_gradients
+from . import data, meanfield
+from ._validation import check_array, check_int, check_rng, check_scalar, renamed_keywords
+from .model import Network, check_data, value_and_gradients
 from .train import Run, heavy_ball
 
 __all__ = ["setup", "timed", "min_potential", "stationarity", "success_count", "effective_step"]
 
 
+@renamed_keywords(seed="rng")
 def setup(
-    n: int = 100, d: int = 2, m: int = 100, *, m0: int = 5, seed: int = 0, radius: float = 0.05
+    n: int = 100,
+    d: int = 2,
+    m: int = 100,
+    *,
+    m0: int = 5,
+    rng=0,
+    student_rng=None,
+    radius: float = 0.05,
 ) -> tuple[np.ndarray, np.ndarray, Network, Network]:
     """Chapter 4's teacher–student task: ``(X, y, teacher, student)``.
 
-    ``X, y, teacher = mf.data.teacher_student(n, d, m0, seed)`` and the student is
-    ``mf.model.init_network(m, d, seed + 1, init="sphere", radius=radius)`` (mean-field scaling):
-    neurons of norm ``radius`` with directions uniform on the sphere of :math:`\\mathbb{R}^{d+1}`.
+    :func:`mfnet_lite.meanfield.draw` (sphere support): teacher and data from ``rng``, then a
+    mean-field student of neurons of norm ``radius`` with directions uniform on the sphere of
+    :math:`\\mathbb{R}^{d+1}` (:func:`mfnet_lite.meanfield.student`), drawn after them from the
+    same generator, or from ``student_rng`` when it is given (chapter 7 keeps its student of
+    seed 1 that way: same data, a student drawn on its own).
+
+    Parameters
+    ----------
+    n, d, m : int
+        Inputs, dimension, student width.
+    m0 : int, default 5
+        Teacher width.
+    rng : None, int or numpy.random.Generator, default 0
+        Formerly ``seed`` (an int only).
+    student_rng : None, int or numpy.random.Generator, optional
+        A separate source for the student.
+    radius : float, default 0.05
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    teacher, student : Network
+
+    Raises
+    ------
+    ValueError
+        If a size or ``radius`` is out of range.
     """
-    seed = check_int(seed, "seed", low=0)
-    X, y, teacher = data.teacher_student(n, d, m0, seed)
-    student = init_network(m, d, seed + 1, init="sphere", radius=radius)
-    return X, y, teacher, student
+    if student_rng is None:
+        return meanfield.draw(n, d, m, m0=m0, rng=rng, radius=radius)
+    X, y, teacher = data.teacher_student(n, d, m0, rng)
+    return X, y, teacher, meanfield.student(m, d, student_rng, radius=radius)
 
 
 def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, np.ndarray]:
@@ -57,6 +90,24 @@ def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, n
     ``(steps_taken + 1,)``: the wall-clock time from the start of the call until ``run.losses[k]``
     was known. The timing callback costs the same in every method, so runs timed this way can
     be compared with each other.
+
+    Parameters
+    ----------
+    method : callable
+    net : Network
+    X, y : arrays
+    *args, **kwargs
+        Passed to ``method``; not ``callback``.
+
+    Returns
+    -------
+    run : Run
+    seconds : ndarray of shape (steps_taken + 1,)
+
+    Raises
+    ------
+    ValueError
+        If ``callback`` is given.
     """
     if "callback" in kwargs:
         raise ValueError("callback is used by timed() itself; call the method directly instead.")
@@ -98,13 +149,33 @@ def min_potential(
     It is :math:`\le 0` always, and :math:`0` exactly when :math:`V_\mu \ge 0` everywhere: by
     convexity of :math:`F`, that is the certificate that :math:`\mu` minimises :math:`F` globally
     (chapter 4). A stationary point with a negative value is a saddle the theorem rules out.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    n_directions : int, default 3600
+    rng : None, int or numpy.random.Generator
+        Random directions when d > 2.
+    loss : {"square", "logistic"}
+
+    Returns
+    -------
+    float
+        At most 0.
+
+    Raises
+    ------
+    ValueError
+        If the data do not match ``net`` or ``n_directions < 1``.
     """
-    X, y = _check_data(net, X, y, loss, "mean")
+    X, y = check_data(net, X, y, loss, "mean")
     n_directions = check_int(n_directions, "n_directions", low=1)
-    h = net.predict(X)
-    slope = h - y if loss == "square" else -y / (1.0 + np.exp(y * h))
-    g = np.maximum(_directions(net.d, n_directions, rng) @ X.T, 0.0) @ slope / X.shape[0]
-    return -0.5 * float(np.abs(g).max())
+    # on the sphere a|b| <= 1/2, reached at (a, b) = (±1, u)/sqrt(2)
+    U = _directions(net.d, n_directions, rng) / np.sqrt(2)
+    W = np.vstack([np.column_stack([np.full(len(U), s / np.sqrt(2)), U]) for s in (1.0, -1.0)])
+    return float(meanfield.potential(net, X, y, W, loss=loss).min())
 
 
 def stationarity(
@@ -128,10 +199,20 @@ def stationarity(
     X : array_like of shape (n, d)
     y : array_like of shape (n,)
     velocity : tuple of arrays of shapes (m,) and (m, d), optional
-        The velocities ``(v_a, v_B)``, e.g. ``run.extras["velocity_a"][i]``,
-        ``run.extras["velocity_B"][i]``.
+        The velocities ``(v_a, v_B)``, e.g. ``run.records["velocity_a"][i]``,
+        ``run.records["velocity_B"][i]``.
     n_directions, rng
         As in :func:`min_potential`.
+
+    Returns
+    -------
+    dict
+        ``"kinetic"``, ``"force"``, ``"min_potential"`` (floats).
+
+    Raises
+    ------
+    ValueError
+        If the data or the velocities do not match ``net``.
     """
     _, grad_a, grad_B = value_and_gradients(net, X, y)
     force = net.m * np.sqrt(grad_a**2 + np.einsum("jk,jk->j", grad_B, grad_B))
@@ -161,8 +242,32 @@ def success_count(
 ) -> dict[int, int]:
     """For each width ``m``: how many seeds bring heavy ball below ``rtol`` times the first risk.
 
-    The student of seed ``s`` is ``mf.model.init_network(m, d, s, init="sphere", radius=radius)``;
+    The student of seed ``s`` is ``mf.meanfield.student(m, d, s, radius=radius)``;
     each run is ``mf.train.heavy_ball(student, X, y, step, steps, momentum, rtol=rtol)``.
+
+    Parameters
+    ----------
+    ms : sequence of int
+        Student widths.
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    seeds : sequence of int, default range(100, 110)
+        One seed per student (its ``rng``).
+    step, momentum : float
+        Heavy ball's :math:`\\eta` and :math:`\\beta`.
+    steps : int
+    rtol : float, default 1e-3
+    radius : float, default 0.05
+
+    Returns
+    -------
+    dict
+        Width -> number of seeds that succeeded.
+
+    Raises
+    ------
+    ValueError
+        If ``rtol <= 0`` or a width is below 1.
     """
     rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
     X = check_array(X, "X", ndim=2)
@@ -170,7 +275,7 @@ def success_count(
     for m in ms:
         ok = 0
         for s in seeds:
-            net = init_network(check_int(m, "m", low=1), X.shape[1], s, radius=radius)
+            net = meanfield.student(check_int(m, "m", low=1), X.shape[1], s, radius=radius)
             run = heavy_ball(net, X, y, step, steps, momentum, rtol=rtol)
             ok += bool(run.losses[-1] <= rtol * run.losses[0])
         counts[int(m)] = ok

@@ -26,27 +26,34 @@ the chapter runs :func:`study` at n = d = 200.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _array
-from ._validation import check_array, check_int, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_int,
+    check_rng,
+    check_scalar,
+    deprecated_alias,
+    renamed_keywords,
+)
 from .data import ntk_synthetic
 from .kernels import check_unit_norm, h_infinity, lambda_min, ntk_gram
+from .kernels import lambda_max as _kernel_lambda_max
 from .model import Network, init_network
-from .train import DivergenceError
+from .train import Recorder, Run, check_run_args
 
 __all__ = [
     "PAPER_SIZE",
     "BOOK_SIZE",
-    "DuRun",
     "DuStudy",
     "init_du",
     "train_first_layer",
     "study",
     "paper_study",
-    "lambda_max",
     "rate_bound",
     "kernel_predictions",
     "gram_deviation",
@@ -59,56 +66,55 @@ PAPER_SIZE = {"n": 1000, "d": 1000, "widths": (100, 300, 800, 2400, 6400), "step
 BOOK_SIZE = {"n": 200, "d": 200, "widths": (100, 300, 800, 2400, 6400), "steps": 100}
 
 
-@dataclass(frozen=True)
-class DuRun:
-    """One gradient-descent run of :func:`train_first_layer`.
-
-    Attributes
-    ----------
-    net0, net : Network
-        The network at the start and after the last step taken.
-    step : float
-    losses : ndarray of shape (k + 1,)
-        :math:`\\frac12\\|u(k) - y\\|^2` before each step and after the last.
-    pattern_change : ndarray of shape (k + 1,)
-        Fraction of the :math:`mn` activation signs that differ from the start.
-    max_distance : ndarray of shape (k + 1,)
-        :math:`\\max_r \\|w_r(k) - w_r(0)\\|`.
-    outputs : ndarray of shape (k + 1, n)
-        The outputs :math:`u(k)`.
-    diverged : bool
-        True when the run stopped early because the loss blew up.
-    """
-
-    net0: Network
-    net: Network
-    step: float
-    losses: np.ndarray
-    pattern_change: np.ndarray
-    max_distance: np.ndarray
-    outputs: np.ndarray
-    diverged: bool = False
-
-    @property
-    def m(self) -> int:
-        return self.net.m
-
-    @property
-    def steps_taken(self) -> int:
-        return len(self.losses) - 1
+def __getattr__(name):
+    if name == "DuRun":
+        warnings.warn(
+            "mfnet_lite.ntk.DuRun is deprecated: train_first_layer returns a mfnet_lite.Run "
+            "(pattern_change, max_distance, outputs in run.records).",
+            DeprecationWarning,
+            2,
+        )
+        return Run
+    raise AttributeError(f"module 'mfnet_lite.ntk' has no attribute {name!r}")
 
 
 def init_du(m: int, d: int, rng=None, *, dtype=np.float64) -> Network:
     r"""Du et al.'s initialisation: :math:`a_r = \pm1`, :math:`w_r \sim N(0, I_d)`, scale :math:`1/\sqrt m`.
 
     The same seed gives the same weights in float64 and float32 (drawn in float64, then cast).
+
+    Parameters
+    ----------
+    m, d : int
+    rng : None, int or numpy.random.Generator
+    dtype : numpy.float32 or numpy.float64
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        If ``m`` or ``d`` is below 1.
+    TypeError
+        If ``dtype`` is not a real floating type.
     """
     return init_network(m, d, rng, init="gaussian", scale="ntk", dtype=dtype)
 
 
 def train_first_layer(
-    net: Network, X, y, step: float, steps: int, *, stop_on_divergence: bool = False
-) -> DuRun:
+    net: Network,
+    X,
+    y,
+    step: float,
+    steps: int,
+    *,
+    record_every: int | None = None,
+    stop_on_divergence: bool = False,
+    max_loss_ratio: float = 1e8,
+    progress: bool | None = None,
+) -> Run:
     r"""Plain gradient descent on the first layer, recording loss, pattern changes and distance.
 
     .. math::
@@ -119,7 +125,8 @@ def train_first_layer(
     the step of ``mf.train.gd(net, X, y, step, steps, reduction="sum", trainable="B",
     time_scaling="plain")`` (the tests check that both agree). This loop reuses the
     pre-activations of each step for the activation signs, so it needs two matrix products a
-    step where ``gd`` with a recording callback needs three.
+    step where ``gd`` with a recording callback needs three. It keeps its history with
+    :class:`mfnet_lite.train.Recorder`, like every training loop of the package.
 
     Parameters
     ----------
@@ -131,18 +138,29 @@ def train_first_layer(
     step : float
         :math:`\eta > 0`; a step near :math:`1/\lambda_{\max}(H^\infty)` is fast and stable.
     steps : int
+    record_every : int, optional
+        Snapshot period of the parameters (by default the first and the last step).
     stop_on_divergence : bool, default False
-        When the loss exceeds :math:`10^8` times its start or is not finite: return the run
-        so far with ``diverged=True`` instead of raising.
+        When the loss exceeds ``max_loss_ratio`` times its start or is not finite: return the
+        run so far with ``run.diverged = True`` instead of raising.
+    max_loss_ratio : float, default 1e8
+    progress : bool, optional
+        As in :func:`mfnet_lite.train.gd`.
 
     Returns
     -------
-    DuRun
+    Run
+        ``losses`` are :math:`\frac12\|u(k) - y\|^2`; per-step ``records``:
+        ``"pattern_change"`` (fraction of the :math:`mn` activation signs that differ from the
+        start), ``"max_distance"`` (:math:`\max_r \|w_r(k) - w_r(0)\|`) and ``"outputs"``
+        (:math:`u(k)`, shape (k + 1, n)).
 
     Raises
     ------
     DivergenceError
         If the loss blows up and ``stop_on_divergence`` is False; the message names the step.
+    ValueError
+        If a row of ``X`` is not unit-norm, shapes disagree or ``step <= 0``.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
@@ -151,53 +169,53 @@ def train_first_layer(
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
     y = _array.check_array(y, "y", xp=xp, device=device, shape=(X.shape[0],), dtype=net.dtype)
-    step = check_scalar(step, "step", low=0.0, include_low=False)
-    steps = check_int(steps, "steps", low=0)
+    step, steps, record_every, _, max_loss_ratio = check_run_args(
+        net, step, steps, record_every, "plain", "B", max_loss_ratio
+    )
     B0, a, c = net.B, net.a, net.factor
     B = xp.asarray(B0, copy=True)
     ca = (c * a)[:, None]
     signs0 = X @ B0.T > 0
-    losses, changed, distance, outputs = [], [], [], []
-    diverged = False
+    rec = Recorder(
+        steps, record_every, step, max_loss_ratio, progress, "first layer", stop_on_divergence
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
             Z = X @ B.T
             active = Z > 0
             u = c * (xp.maximum(Z, 0.0) @ a)
             r = u - y
-            loss = 0.5 * float(xp.vecdot(r, r))
-            start = losses[0] if losses else loss
-            if not np.isfinite(loss) or loss > 1e8 * max(start, 1e-300):
-                if not stop_on_divergence:
-                    raise DivergenceError(
-                        f"the run diverged at step {k}: loss {loss:.3g} against {start:.3g} "
-                        f"with step = {step:g}. Use a step below 2 / lambda_max(H_infinity)."
-                    )
-                diverged = True
+            if not rec.loss(k, 0.5 * float(xp.vecdot(r, r))):
                 break
-            losses.append(loss)
-            outputs.append(_array.to_numpy(u))
-            changed.append(int(xp.count_nonzero(active != signs0)) / (X.shape[0] * net.m))
-            distance.append(float(xp.sqrt(xp.max(xp.sum((B - B0) ** 2, axis=1)))))
+            rec.record(
+                pattern_change=int(xp.count_nonzero(active != signs0)) / (X.shape[0] * net.m),
+                max_distance=float(xp.sqrt(xp.max(xp.sum((B - B0) ** 2, axis=1)))),
+                outputs=u,  # the Recorder keeps NumPy copies
+            )
+            if rec.wants_snapshot(k):
+                rec.snapshot(k, a, B)
             if k == steps:
                 break
             D = xp.where(active, r[:, None], 0.0)  # D_ir = (u_i - y_i) 1{w_r . x_i > 0}
             B -= step * (ca * (D.T @ X))
-    return DuRun(
-        net0=net,
-        net=net.replace(B=B) if not diverged else net.replace(B=B0),
-        step=step,
-        losses=np.asarray(losses),
-        pattern_change=np.asarray(changed),
-        max_distance=np.asarray(distance),
-        outputs=np.asarray(outputs),
-        diverged=diverged,
-    )
+    return rec.result(net.replace(B=B) if not rec.diverged else net, "plain")
 
 
 @dataclass(frozen=True)
 class DuStudy:
-    """The synthetic study: data, :math:`H^\\infty`'s extreme eigenvalues, one run per width."""
+    """The synthetic study: data, :math:`H^\\infty`'s extreme eigenvalues, one run per width.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    H_inf : ndarray of shape (n, n)
+    lambda0, lambda_max : float
+        Extreme eigenvalues of ``H_inf``.
+    step : float
+    runs : tuple of Run
+        One :func:`train_first_layer` run per width.
+    """
 
     X: np.ndarray
     y: np.ndarray
@@ -212,17 +230,17 @@ class DuStudy:
         return [run.m for run in self.runs]
 
     def final(self, name: str) -> np.ndarray:
-        """The last value of ``"losses"``, ``"pattern_change"`` or ``"max_distance"`` per width."""
-        return np.array([getattr(run, name)[-1] for run in self.runs])
+        """The last value of ``"losses"`` or of a record (``"pattern_change"``,
+        ``"max_distance"``) per width."""
+        return np.array(
+            [(run.losses if name == "losses" else run.records[name])[-1] for run in self.runs]
+        )
 
 
-def lambda_max(H) -> float:
-    """The largest eigenvalue of a symmetric matrix (LAPACK's subset driver)."""
-    import scipy.linalg
-
-    H = check_array(_array.to_numpy(H), "H", ndim=2)  # LAPACK through SciPy takes NumPy
-    n = H.shape[0]
-    return float(scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0])
+# moved to kernels beside lambda_min (issue 15); the old name warns for one release
+lambda_max = deprecated_alias(
+    _kernel_lambda_max, "mfnet_lite.ntk.lambda_max", "mfnet_lite.kernels.lambda_max"
+)
 
 
 def study(
@@ -271,7 +289,7 @@ def study(
     widths = [check_int(m, "widths", low=1) for m in widths]
     X, y = ntk_synthetic(n, d, rng)
     H = h_infinity(X)
-    lam0, lam_max = lambda_min(H), lambda_max(H)
+    lam0, lam_max = lambda_min(H), _kernel_lambda_max(H)
     step = 1.0 / lam_max if step is None else check_scalar(step, "step", low=0, include_low=False)
     Xt, yt = X.astype(dtype), y.astype(dtype)
     nets = (init_du(m, d, rng, dtype=dtype).to(backend, device=device) for m in widths)
@@ -285,12 +303,41 @@ def paper_study(rng=0, *, dtype=np.float64, backend=None, device=None) -> DuStud
     About 1.5 minutes on two cores in float64, half that with ``dtype=np.float32``
     (``benchmarks/kernels.py`` measures both); ``backend="torch", device="cuda"`` runs it on a
     GPU (see :func:`study`).
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator, default 0
+    dtype : numpy.float32 or numpy.float64
+    backend, device : optional
+        Where the training runs compute, as in :func:`study`.
+
+    Returns
+    -------
+    DuStudy
     """
     return study(**PAPER_SIZE, rng=rng, dtype=dtype, backend=backend, device=device)
 
 
 def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.ndarray:
-    r"""The theorem's bound :math:`(1 - \eta\lambda_0/2)^k \cdot` ``initial`` for k = 0..steps."""
+    r"""The theorem's bound :math:`(1 - \eta\lambda_0/2)^k \cdot` ``initial`` for k = 0..steps.
+
+    Parameters
+    ----------
+    initial : float
+    lambda0 : float
+        :math:`\lambda_0 \ge 0`.
+    step : float
+    steps : int
+
+    Returns
+    -------
+    ndarray of shape (steps + 1,)
+
+    Raises
+    ------
+    ValueError
+        If ``lambda0 < 0``, ``step <= 0`` or ``steps`` is negative.
+    """
     lambda0 = check_scalar(lambda0, "lambda0", low=0.0)
     step = check_scalar(step, "step", low=0.0, include_low=False)
     return float(initial) * (1.0 - step * lambda0 / 2) ** np.arange(check_int(steps, "steps") + 1)
@@ -301,6 +348,22 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
 
     With :math:`H = H^\infty` this is gradient descent on the infinitely wide network's
     linearisation (kernel regression with the NTK).
+
+    Parameters
+    ----------
+    H : ndarray of shape (n, n)
+    u0, y : ndarray of shape (n,)
+    step : float
+    steps : int
+
+    Returns
+    -------
+    ndarray of shape (steps + 1, n)
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``step <= 0`` or ``steps < 0``.
     """
     H = check_array(H, "H", ndim=2)
     u0 = check_array(u0, "u0", shape=(H.shape[0],))
@@ -314,16 +377,38 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
     return out
 
 
-def gram_deviation(X, widths, seeds: int = 3, rng=None) -> np.ndarray:
-    r"""Spectral norms :math:`\|H(0) - H^\infty\|_2` for random :math:`W(0)`, shape (len(widths), seeds)."""
+@renamed_keywords(seeds="draws")
+def gram_deviation(X, widths, draws: int = 3, rng=None) -> np.ndarray:
+    r"""Spectral norms :math:`\|H(0) - H^\infty\|_2` for random :math:`W(0)`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Unit-norm inputs.
+    widths : sequence of int
+    draws : int, default 3
+        Independent draws of :math:`W(0) \sim N(0, I)` per width (formerly ``seeds``; in the
+        package ``seeds`` is always a list of seeds).
+    rng : None, int or numpy.random.Generator
+        All draws, in order.
+
+    Returns
+    -------
+    ndarray of shape (len(widths), draws)
+
+    Raises
+    ------
+    ValueError
+        If a row of ``X`` is not unit-norm, or a width or ``draws`` is below 1.
+    """
     X = check_unit_norm(X)
-    seeds = check_int(seeds, "seeds", low=1)
+    draws = check_int(draws, "draws", low=1)
     rng = check_rng(rng)
     H = h_infinity(X)
-    out = np.empty((len(widths), seeds))
+    out = np.empty((len(widths), draws))
     for i, m in enumerate(widths):
         m = check_int(m, "widths", low=1)
-        for s in range(seeds):
+        for s in range(draws):
             W = rng.standard_normal((m, X.shape[1]))
             out[i, s] = np.abs(np.linalg.eigvalsh(ntk_gram(W, X) - H)).max()
     return out
@@ -333,6 +418,24 @@ def fit_slope(widths, values) -> tuple[float, float]:
     r"""Least-squares fit of :math:`\log v = s \log m + b`; returns ``(s, e^b)``.
 
     ``values`` may have a second axis (seeds); it is averaged in log space first.
+
+    The package's one log–log fit (figures and claims use it).
+
+    Parameters
+    ----------
+    widths : array_like of shape (k,)
+        Positive abscissae (widths, scales).
+    values : array_like of shape (k,) or (k, seeds)
+        Positive values.
+
+    Returns
+    -------
+    (slope, constant) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If a value is not positive or the shapes disagree.
     """
     m = np.log(check_array(widths, "widths", ndim=1))
     v = check_array(values, "values")

@@ -23,18 +23,28 @@ the velocities and the energy :math:`E = G + \frac{1}{2s}\sum_j |v_j|^2`.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _array
-from ._validation import check_choice, check_int, check_rng, check_scalar
-from .model import TRAINABLE, Network, _check_data, _value_and_grad
+from ._validation import (
+    check_callable,
+    check_choice,
+    check_int,
+    check_rng,
+    check_scalar,
+)
+from .model import TRAINABLE, Network, check_data, value_and_gradients_arrays
 
 __all__ = [
     "Run",
     "DivergenceError",
+    "Recorder",
+    "progress_bar",
+    "check_run_args",
     "gd",
     "heavy_ball",
     "kinetic",
@@ -47,9 +57,17 @@ class DivergenceError(RuntimeError):
     """Raised when a run's loss blows up or stops being finite."""
 
 
+_OLD_RECORDS = ("pattern_change", "max_distance", "outputs")  # DuRun's attributes
+
+
 @dataclass(frozen=True)
 class Run:
-    """The result of a training run.
+    """The result of a training run: every training loop of the package returns one.
+
+    :func:`gd`, :func:`heavy_ball`, :func:`kinetic`, :func:`mfnet_lite.lazy.lazy_gd`,
+    :func:`mfnet_lite.lazy.linearized_gd` and :func:`mfnet_lite.ntk.train_first_layer` share
+    this type, its divergence check, its progress bar and its history (:class:`Recorder`), so
+    every helper and plot that takes a run takes all of them.
 
     Attributes
     ----------
@@ -65,9 +83,14 @@ class Run:
         The iterations at which the parameters were recorded (0 and the last always are).
     a_history, B_history : ndarray of shapes (s, m) and (s, m, d)
         The recorded parameters.
-    extras : dict
-        Records of other methods: per snapshot (``velocity_a``, ``velocity_B``, ``energy``: same
-        first axis as ``a_history``) or per step (``energies``: same length as ``losses``).
+    records : dict of ndarray
+        Named records of the method: per step (same first axis as ``losses``: ``energies``
+        of :func:`heavy_ball`/:func:`kinetic`; ``pattern_change``, ``max_distance``,
+        ``outputs`` of :func:`~mfnet_lite.ntk.train_first_layer`) or per snapshot (same first
+        axis as ``a_history``: ``velocity_a``, ``velocity_B``, ``energy``).
+    diverged : bool
+        True when the run stopped early because its loss blew up (only with
+        ``stop_on_divergence=True``; otherwise a :class:`DivergenceError` is raised).
     """
 
     net: Network
@@ -77,16 +100,49 @@ class Run:
     snapshot_steps: np.ndarray
     a_history: np.ndarray
     B_history: np.ndarray
-    extras: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)
+    diverged: bool = False
 
     @property
     def steps_taken(self) -> int:
+        """The number of steps taken, ``len(losses) - 1``."""
         return len(self.losses) - 1
+
+    @property
+    def m(self) -> int:
+        """The width of the trained network."""
+        return self.net.m
+
+    @property
+    def net0(self) -> Network:
+        """The network at the start of the run (the first snapshot)."""
+        return self.snapshot(0)
 
     @property
     def times(self) -> np.ndarray:
         """Training time :math:`k\\eta` of each snapshot (the mean-field time when so scaled)."""
         return self.snapshot_steps * self.step
+
+    @property
+    def step_times(self) -> np.ndarray:
+        """Training time :math:`k\\eta` of each entry of ``losses``, shape (k + 1,)."""
+        return np.arange(len(self.losses)) * self.step
+
+    @property
+    def extras(self) -> dict:
+        """Deprecated name of :attr:`records`."""
+        warnings.warn(
+            "Run.extras is deprecated; use Run.records (same dict).", DeprecationWarning, 2
+        )
+        return self.records
+
+    def __getattr__(self, name):
+        if name in _OLD_RECORDS:
+            warnings.warn(
+                f"run.{name} is deprecated; use run.records[{name!r}].", DeprecationWarning, 2
+            )
+            return self.records[name]
+        raise AttributeError(f"'Run' object has no attribute {name!r}")
 
     def snapshot(self, i: int) -> Network:
         """The ``i``-th recorded network (``-1`` is the last)."""
@@ -100,12 +156,12 @@ class Run:
         return (
             f"Run(net={self.net!r}, steps_taken={self.steps_taken}, step={self.step:g}, "
             f"loss {self.losses[0]:.4g} -> {self.losses[-1]:.4g}, "
-            f"{len(self.snapshot_steps)} snapshots)"
+            f"{len(self.snapshot_steps)} snapshots{', diverged' if self.diverged else ''})"
         )
 
 
-def _progress(total: int, enabled: bool | None, desc: str):
-    """A tqdm bar that appears only for runs longer than two seconds.
+def progress_bar(total: int, enabled: bool | None, desc: str):
+    """A tqdm bar that appears only for runs longer than two seconds (or None when disabled).
 
     ``enabled=None`` turns it on unless the environment variable ``MFNET_LITE_PROGRESS`` is
     ``0``/``off``/``false`` (the Makefile sets it for the book build and the tests).
@@ -119,27 +175,66 @@ def _progress(total: int, enabled: bool | None, desc: str):
     return tqdm(total=total, desc=desc, delay=2.0, mininterval=0.5, leave=False)
 
 
-class _Recorder:
-    """Collects losses and snapshots, checks for divergence, drives the progress bar."""
+class Recorder:
+    """The history of a training loop: losses, snapshots, named records, divergence, progress.
 
-    def __init__(self, steps, record_every, step, max_loss_ratio, progress, desc):
+    Every training loop of the package (here, in :mod:`~mfnet_lite.lazy` and in
+    :mod:`~mfnet_lite.ntk`) drives one, so all runs share one divergence check, one progress
+    bar and one :class:`Run`.
+
+    Parameters
+    ----------
+    steps : int
+        The planned number of steps.
+    record_every : int or None
+        Snapshot period (None: the first and the last step only).
+    step : float
+        Stored as ``Run.step``.
+    max_loss_ratio : float
+        Divergence threshold: a loss above this multiple of the first one, or not finite.
+    progress : bool or None
+        See :func:`progress_bar`.
+    desc : str
+        The progress bar's label.
+    stop_on_divergence : bool, default False
+        On divergence, end the run (``Run.diverged``) instead of raising.
+    """
+
+    def __init__(
+        self, steps, record_every, step, max_loss_ratio, progress, desc, stop_on_divergence=False
+    ):
         self.steps = steps
-        self.every = steps if record_every is None else record_every
+        # steps = 0 is a run of zero steps: the start alone (no division by zero below)
+        self.every = max(steps, 1) if record_every is None else record_every
         self.step = step
         self.max_loss_ratio = max_loss_ratio
+        self.stop_on_divergence = stop_on_divergence
+        self.diverged = False
         self.losses: list[float] = []
         self.snap_steps: list[int] = []
         self.a: list[np.ndarray] = []
         self.B: list[np.ndarray] = []
-        self.extras: dict[str, list] = {}
-        self.bar = _progress(steps, progress, desc)
+        self.per_step: dict[str, list] = {}
+        self.per_snapshot: dict[str, list] = {}
+        self.bar = progress_bar(steps, progress, desc)
 
-    def loss(self, k: int, value: float) -> None:
+    def loss(self, k: int, value: float) -> bool:
+        """Record the loss before step ``k``; False when the run diverged and should stop.
+
+        Raises
+        ------
+        DivergenceError
+            When the loss is not finite or exceeds ``max_loss_ratio`` times the first one,
+            unless ``stop_on_divergence``; the message names the step.
+        """
         if not np.isfinite(value) or (
             self.losses and value > self.max_loss_ratio * max(self.losses[0], 1e-300)
         ):
-            self.close()
             start = self.losses[0] if self.losses else float("nan")
+            if self.stop_on_divergence and self.losses:
+                self.diverged = True
+                return False
+            self.close()
             raise DivergenceError(
                 f"the run diverged at step {k}: loss {value:.3g} against {start:.3g} at the "
                 f"start, with step = {self.step:g}. Use a smaller step, e.g. step = "
@@ -148,25 +243,39 @@ class _Recorder:
         self.losses.append(value)
         if self.bar is not None and k > 0:
             self.bar.update(1)
+        return True
+
+    def record(self, **values) -> None:
+        """Per-step records (one value each time the loss is recorded)."""
+        for key, value in values.items():
+            self.per_step.setdefault(key, []).append(np.array(_array.to_numpy(value)))
 
     def wants_snapshot(self, k: int) -> bool:
+        """Whether step ``k`` is a snapshot step."""
         return k % self.every == 0 or k == self.steps
 
-    def snapshot(self, k: int, a, B, **extras) -> None:
+    def snapshot(self, k: int, a, B, **values) -> None:
+        """Record the parameters at step ``k``, and per-snapshot records."""
         self.snap_steps.append(k)
         # Records are NumPy whatever the network's library: they feed plots and transport.
         self.a.append(np.array(_array.to_numpy(a)))
         self.B.append(np.array(_array.to_numpy(B)))
-        for key, value in extras.items():
-            self.extras.setdefault(key, []).append(np.array(_array.to_numpy(value)))
+        for key, value in values.items():
+            self.per_snapshot.setdefault(key, []).append(np.array(_array.to_numpy(value)))
 
     def close(self) -> None:
+        """Close the progress bar."""
         if self.bar is not None:
             self.bar.close()
             self.bar = None
 
     def result(self, net, time_scaling) -> Run:
+        """The :class:`Run`; after a divergence, ``net`` is the last snapshot taken."""
         self.close()
+        records = {k: np.stack(v) for k, v in self.per_snapshot.items()}
+        records.update({k: np.stack(v) for k, v in self.per_step.items()})
+        if self.diverged:
+            net = net.replace(a=self.a[-1], B=self.B[-1])
         return Run(
             net=net,
             losses=np.asarray(self.losses),
@@ -175,11 +284,19 @@ class _Recorder:
             snapshot_steps=np.asarray(self.snap_steps),
             a_history=np.stack(self.a),
             B_history=np.stack(self.B),
-            extras={k: np.stack(v) for k, v in self.extras.items()},
+            records=records,
+            diverged=self.diverged,
         )
 
 
-def _check_run_args(net, step, steps, record_every, time_scaling, trainable, max_loss_ratio):
+def check_run_args(net, step, steps, record_every, time_scaling, trainable, max_loss_ratio):
+    """Check the arguments every training loop shares.
+
+    Returns ``(step, steps, record_every, time_scaling, max_loss_ratio)``; ``time_scaling=None``
+    becomes ``"mean-field"`` for a mean-field network and ``"plain"`` otherwise.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     step = check_scalar(step, "step", low=0.0, include_low=False)
     steps = check_int(steps, "steps", low=0)
     if record_every is not None:
@@ -207,6 +324,7 @@ def gd(
     callback: Callable | None = None,
     rtol: float | None = None,
     max_loss_ratio: float = 1e8,
+    stop_on_divergence: bool = False,
     progress: bool | None = None,
 ) -> Run:
     r"""Full-batch gradient descent from ``net``; ``net`` itself is left unchanged.
@@ -241,8 +359,11 @@ def gd(
         Stop once the loss falls below ``rtol`` times the initial loss.
     max_loss_ratio : float, default 1e8
         The run is declared diverged when the loss exceeds this multiple of its start.
+    stop_on_divergence : bool, default False
+        On divergence, return the run so far with ``run.diverged = True`` (its ``net`` is
+        the last snapshot) instead of raising.
     progress : bool, optional
-        Show a progress bar for runs over two seconds; see :func:`_progress`.
+        Show a progress bar for runs over two seconds; see :func:`progress_bar`.
 
     Returns
     -------
@@ -274,6 +395,7 @@ def gd(
         callback=callback,
         rtol=rtol,
         max_loss_ratio=max_loss_ratio,
+        stop_on_divergence=stop_on_divergence,
         progress=progress,
     )
 
@@ -319,10 +441,11 @@ def _run(
         options.pop("callback"),
         options.pop("rtol"),
     )
-    X, y = _check_data(net, X, y, loss_name, reduction)
+    X, y = check_data(net, X, y, loss_name, reduction)
+    check_callable(callback, "callback")
     if rtol is not None:
         rtol = check_scalar(rtol, "rtol", low=0.0)
-    _, steps, record_every, time_scaling, max_loss_ratio = _check_run_args(
+    _, steps, record_every, time_scaling, max_loss_ratio = check_run_args(
         net,
         eta,
         steps,
@@ -337,6 +460,8 @@ def _run(
     a, B = xp.asarray(net.a, copy=True), xp.asarray(net.B, copy=True)
     da, dB = xp.zeros_like(a), xp.zeros_like(B)
     if velocity is not None:
+        if not isinstance(velocity, (tuple, list)) or len(velocity) != 2:
+            raise TypeError("velocity must be a pair (v_a, v_B) of arrays of shapes (m,), (m, d).")
         va, vB = velocity
         va = _array.check_array(
             va, "velocity[0]", xp=xp, device=device, shape=a.shape, dtype=a.dtype
@@ -346,17 +471,33 @@ def _run(
         )
         da += h * va
         dB += h * vB
+        for frozen, d, name in (
+            (trainable == "B", da, "velocity[0]"),
+            (trainable == "a", dB, "velocity[1]"),
+        ):
+            if frozen and bool(xp.any(d != 0)):
+                raise ValueError(
+                    f"{name} must be zero: its layer is frozen (trainable={trainable!r}), so it "
+                    "cannot move and carries no kinetic energy."
+                )
 
     def normal(x):  # drawn by NumPy, so a seed gives the same noise on every library
         z = _array.move(rng.standard_normal(tuple(x.shape)), xp, device)
         return xp.astype(z, x.dtype)
 
-    rec = _Recorder(steps, record_every, unit, max_loss_ratio, options.pop("progress"), desc)
+    rec = Recorder(
+        steps,
+        record_every,
+        unit,
+        max_loss_ratio,
+        options.pop("progress"),
+        desc,
+        options.pop("stop_on_divergence"),
+    )
     need_a, need_B = trainable != "B", trainable != "a"
-    energies = []
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            value, grad_a, grad_B = _value_and_grad(
+            value, grad_a, grad_B = value_and_gradients_arrays(
                 a,
                 B,
                 net.factor,
@@ -367,17 +508,18 @@ def _run(
                 need_a and k < steps,
                 need_B and k < steps,
             )
-            rec.loss(k, value)
+            if not rec.loss(k, value):
+                break
             if records:
                 energy = value + float(xp.sum(da * da) + xp.sum(dB * dB)) / (2 * s * eta)
-                energies.append(energy)
+                rec.record(energies=energy)
             last = k == steps or (rtol is not None and value <= rtol * rec.losses[0])
             stop = callback is not None and callback(k, net.replace(a=a, B=B), value) is True
             if rec.wants_snapshot(k) or last or stop:
-                extras = (
+                values = (
                     dict(velocity_a=da / h, velocity_B=dB / h, energy=energy) if records else {}
                 )
-                rec.snapshot(k, a, B, **extras)
+                rec.snapshot(k, a, B, **values)
             if last or stop:
                 break
             if need_a:
@@ -390,10 +532,7 @@ def _run(
                 if noise:
                     dB += noise * normal(dB)
                 B += dB
-    run = rec.result(net.replace(a=a, B=B), time_scaling)
-    if records:
-        run.extras["energies"] = np.asarray(energies)
-    return run
+    return rec.result(net.replace(a=a, B=B), time_scaling)
 
 
 def heavy_ball(
@@ -412,6 +551,7 @@ def heavy_ball(
     callback: Callable | None = None,
     rtol: float | None = None,
     max_loss_ratio: float = 1e8,
+    stop_on_divergence: bool = False,
     progress: bool | None = None,
 ) -> Run:
     r"""Polyak's heavy-ball method from ``net`` (at rest); ``net`` itself is left unchanged.
@@ -435,9 +575,9 @@ def heavy_ball(
     Returns
     -------
     Run
-        With ``extras["velocity_a"]``, ``extras["velocity_B"]`` (one per snapshot): the velocity
-        :math:`v_k = (W_k - W_{k-1})/\sqrt\eta`; ``extras["energy"]`` (one per snapshot) and
-        ``extras["energies"]`` (one per step, like ``losses``): the energy
+        With ``records["velocity_a"]``, ``records["velocity_B"]`` (one per snapshot): the velocity
+        :math:`v_k = (W_k - W_{k-1})/\sqrt\eta`; ``records["energy"]`` (one per snapshot) and
+        ``records["energies"]`` (one per step, like ``losses``): the energy
         :math:`E_k = G(W_k) + \frac{1}{2s}\sum_j \|v_{j,k}\|^2`. ``run.step`` is :math:`\eta`.
 
     Raises
@@ -477,6 +617,7 @@ def heavy_ball(
         callback=callback,
         rtol=rtol,
         max_loss_ratio=max_loss_ratio,
+        stop_on_divergence=stop_on_divergence,
         progress=progress,
     )
 
@@ -500,6 +641,7 @@ def kinetic(
     callback: Callable | None = None,
     rtol: float | None = None,
     max_loss_ratio: float = 1e8,
+    stop_on_divergence: bool = False,
     progress: bool | None = None,
 ) -> Run:
     r"""Second-order (kinetic) dynamics of the neurons by semi-implicit (symplectic) Euler.
@@ -569,5 +711,6 @@ def kinetic(
         callback=callback,
         rtol=rtol,
         max_loss_ratio=max_loss_ratio,
+        stop_on_divergence=stop_on_divergence,
         progress=progress,
     )

@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng, check_scalar
+from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
 from .model import Network
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "hk_cost",
     "optimal_plan",
     "mixture",
+    "segment",
     "snapshot_distances",
     "timed_distances",
 ]
@@ -84,6 +85,7 @@ def sphere_measure(net: Network, *, tol: float = 0.0) -> tuple[np.ndarray, np.nd
     masses : ndarray of shape (k,), non-negative, summing to :math:`\frac1m\sum_j\|w_j\|^2`
     """
     W, _ = particles(net)
+    tol = check_scalar(tol, "tol", low=0.0)
     norms = np.linalg.norm(W, axis=1)
     keep = norms > tol
     if not np.any(keep):
@@ -105,10 +107,13 @@ def _weights(p, n: int, name: str) -> np.ndarray:
 def _cost(P, Q) -> np.ndarray:
     import ot
 
+    check_memory(3 * 8 * P.shape[0] * Q.shape[0], f"a {P.shape[0]} x {Q.shape[0]} transport plan")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below
         C = np.ascontiguousarray(ot.dist(P, Q, metric="sqeuclidean"), dtype=np.float64)
     if not np.all(np.isfinite(C)):  # POT would return 0.0 with only a warning
-        raise ValueError("the cost matrix has NaN or inf entries; check P and Q for huge values.")
+        raise ValueError(
+            "the cost matrix has NaN or inf entries (float64 overflow); check P and Q for huge values."
+        )
     return C
 
 
@@ -242,7 +247,13 @@ def sliced_w2(P, Q, p=None, q=None, *, n_projections: int = 200, rng=None) -> fl
     rng = check_rng(rng)
     theta = rng.standard_normal((P.shape[1], n_projections))
     theta /= np.linalg.norm(theta, axis=0, keepdims=True)
-    _cost(P[:1], Q[:1])  # the same overflow guard as the exact distance
+    # the overflow guard of the exact distance, on the extreme points: |p - q|^2 <= 2|p|^2 + 2|q|^2
+    with np.errstate(over="ignore"):
+        reach = 2 * np.einsum("ij,ij->i", P, P).max() + 2 * np.einsum("ij,ij->i", Q, Q).max()
+    if not np.isfinite(reach):
+        raise ValueError(
+            "the cost matrix would overflow float64: P or Q holds huge values (check them)."
+        )
     s = p.sum()
     value = ot.sliced_wasserstein_distance(P, Q, p / s, q / s, p=2, projections=theta)
     return float(np.sqrt(s) * value)
@@ -514,17 +525,59 @@ def mixture(net0: Network, net1: Network, t: float) -> Network:
     return Network(a, np.vstack([net0.B, net1.B]))
 
 
+def segment(net0: Network, net1: Network, t: float) -> Network:
+    r"""The network on the straight line between parameters: :math:`(1 - t)\,W_0 + t\,W_1`.
+
+    Every neuron moves, :math:`w_j = (1-t)\,w^0_j + t\,w^1_j`, so the function is not the
+    mixture :math:`(1-t)h_0 + t h_1` (:func:`mixture`); chapter 2 compares the two. The one
+    implementation of this line in the package (figures and explorers call it).
+
+    Parameters
+    ----------
+    net0, net1 : Network
+        Same width, dimension and scaling.
+    t : float in [0, 1]
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    TypeError
+        If ``net0`` or ``net1`` is not a Network.
+    ValueError
+        If their shapes or scalings differ, or ``t`` is outside [0, 1].
+
+    Examples
+    --------
+    >>> net0 = Network(np.array([1.0, -1.0]), np.eye(2))
+    >>> segment(net0, net0.replace(a=np.array([3.0, 1.0])), 0.5).a
+    array([2., 0.])
+    """
+    for name, net in (("net0", net0), ("net1", net1)):
+        if not isinstance(net, Network):
+            raise TypeError(f"{name} must be a mfnet_lite.Network; got {type(net).__name__}.")
+    if (net0.m, net0.d) != (net1.m, net1.d) or net0.factor != net1.factor:
+        raise ValueError(
+            f"net0 and net1 must have the same width, dimension and scaling; got {net0!r} and "
+            f"{net1!r}."
+        )
+    t = check_scalar(t, "t", low=0.0, high=1.0)
+    return net0.replace(a=(1 - t) * net0.a + t * net1.a, B=(1 - t) * net0.B + t * net1.B)
+
+
 def snapshot_distances(run) -> tuple[np.ndarray, np.ndarray]:
     r"""W2 between a run's consecutive snapshots, and from its first snapshot to each.
 
-    Returns ``(steps, to_start)``: ``steps[k]`` is :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})`, shape
+    Returns ``(distances, to_start)``: ``distances[k]`` is :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})`, shape
     (s - 1,), and ``to_start[k]`` is :math:`W_2(\mu_{t_0}, \mu_{t_k})`, shape (s,). Divided by
     :math:`t_{k+1} - t_k`, the first gives the metric speed :math:`|\dot\mu_t|` (chapter 3).
     """
     clouds_ = [particles(net)[0] for net in run.snapshots()]
-    steps = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
+    distances = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
     to_start = np.array([w2(clouds_[0], Q) for Q in clouds_])
-    return steps, to_start
+    return distances, to_start
 
 
 def timed_distances(P, Q, *, rng=None, reg: float = 0.05) -> dict:

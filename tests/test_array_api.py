@@ -94,9 +94,9 @@ def test_training_loops_agree_with_numpy(problem, backend):
         assert type(run.net.B) is type(net.to(backend).B)  # the network stays where it was
         assert isinstance(run.B_history, np.ndarray)  # records are NumPy, for plots
         close(run.B_history, ref.B_history)
-        for key, value in ref.extras.items():
-            assert isinstance(run.extras[key], np.ndarray)
-            close(run.extras[key], value)
+        for key, value in ref.records.items():
+            assert isinstance(run.records[key], np.ndarray)
+            close(run.records[key], value)
         close(run.snapshot(1).B, ref.snapshot(1).B)
 
 
@@ -108,9 +108,9 @@ def test_du_loop_and_kernels_agree_with_numpy(backend):
     got = mf.ntk.train_first_layer(net.to(backend), X, y, 0.5, 200)
     assert want.losses[-1] < 1e-2 * want.losses[0]
     close(got.losses, want.losses)
-    close(got.outputs, want.outputs)
-    assert_allclose(got.pattern_change, want.pattern_change, rtol=0, atol=0)
-    close(got.max_distance, want.max_distance)
+    close(got.records["outputs"], want.records["outputs"])
+    assert_allclose(got.records["pattern_change"], want.records["pattern_change"], rtol=0, atol=0)
+    close(got.records["max_distance"], want.records["max_distance"])
     close(got.net.B, want.net.B)
     Xb = net.to(backend).xp.asarray(X)
     H = mf.kernels.h_infinity(Xb)
@@ -169,7 +169,7 @@ def test_du_study_on_torch_matches_numpy():
     assert isinstance(got.runs[0].net.B, torch.Tensor) and isinstance(got.H_inf, np.ndarray)
     for run, ref in zip(got.runs, want.runs, strict=True):
         close(run.losses, ref.losses)
-        assert_allclose(run.pattern_change, ref.pattern_change, rtol=0, atol=0)
+        assert_allclose(run.records["pattern_change"], ref.records["pattern_change"], rtol=0, atol=0)
 
 
 def test_transport_takes_networks_of_any_library():

@@ -40,7 +40,7 @@ def test_energy_rise_at_low_friction(setup):
     X, y, net = setup
 
     def rise(h):
-        E = mf.train.kinetic(net, X, y, h, int(100 / h), 0.02).extras["energies"]
+        E = mf.train.kinetic(net, X, y, h, int(100 / h), 0.02).records["energies"]
         return (E - np.minimum.accumulate(E)).max() / E[0]
 
     assert 3e-2 < rise(0.5) < 8e-2 and 2e-3 < rise(0.25) < 6e-3 and rise(0.125) == 0
@@ -54,7 +54,7 @@ def test_stationary_points_wide_and_narrow(setup):
     for m, seed in [(100, 1), (5, 101)]:
         student = mf.model.init_network(m, 2, seed, init="sphere", radius=0.05)
         r = mf.train.heavy_ball(student, X, y, 4.0, 1500, 0.8)
-        v = (r.extras["velocity_a"][-1], r.extras["velocity_B"][-1])
+        v = (r.records["velocity_a"][-1], r.records["velocity_B"][-1])
         st = mf.momentum.stationarity(r.net, X, y, v)
         ratio = r.losses[-1] / r.losses[0]
         assert st["kinetic"] < 1e-7 and st["force"] < 1e-3  # both nearly at rest
@@ -67,7 +67,7 @@ def test_stationary_points_wide_and_narrow(setup):
 def test_energy_never_increases_in_the_figure_run(setup):
     X, y, net = setup
     run = mf.train.kinetic(net, X, y, 0.5, steps=800, friction=0.1)
-    assert np.diff(run.extras["energies"]).max() <= 0
+    assert np.diff(run.records["energies"]).max() <= 0
     assert np.diff(run.losses).max() > 0  # while the risk alone does rise
 
 

@@ -78,7 +78,7 @@ def test_parallel_inputs_are_detected():
         (lambda: teacher(2, 3, signs="odd"), "signs"),
         (lambda: teacher_student(5, 2, noise=-1.0), "noise"),
         (lambda: with_bias(np.ones(3)), "X must be a 2-d"),
-        (lambda: check_not_parallel(np.ones((2, 2)), tol=2.0), "tol"),
+        (lambda: check_not_parallel(np.ones((2, 2)), parallel_tol=2.0), "parallel_tol"),
     ],
 )
 def test_bad_input(call, match):

@@ -93,7 +93,16 @@ def test_lambda_min_fast_methods_equal_dense(n, d):
     mixed = lambda_min(H, method="mixed")
     assert dense - 1e-12 <= mixed <= dense + bound
     assert bound < gap  # so the test tells lambda_0 from lambda_1
-    assert lambda_min(H) == pytest.approx(dense, abs=bound)  # "auto"
+    # shift-invert: float64 Lanczos on a Cholesky factor, as accurate as syevr
+    shift_invert = lambda_min(H, method="shift-invert")
+    assert_allclose(shift_invert, dense, rtol=0, atol=1e-12 * n * top)
+    assert lambda_min(H) == lambda_min(H, method="subset")  # "auto" is SciPy's subset route
+
+
+def test_shift_invert_falls_back_when_not_positive_definite():
+    # an indefinite matrix: the eigenvalue nearest 0 (0.5) is not the smallest (-3)
+    H = np.diag([-3.0, 0.5, 2.0]) + 0.0
+    assert lambda_min(H, method="shift-invert") == pytest.approx(-3.0, abs=1e-12)
 
 
 def test_duplicated_inputs_warn_and_give_zero_lambda0():

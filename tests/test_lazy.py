@@ -143,9 +143,9 @@ def test_larger_alpha_is_lazier_on_every_seed():
     sweep = alpha_sweep(
         [3, 30, 300], seeds=[0, 1, 2], n=30, d=4, m=40, rtol=None, max_steps=300, n_test=200
     )
-    assert np.all(np.diff(sweep["movement"], axis=1) < 0)
-    assert np.all(np.diff(sweep["gap"], axis=1) < 0)
-    assert np.all(np.diff(sweep["jacobian_a"], axis=1) < 0)
+    assert np.all(np.diff(sweep["movement"], axis=0) < 0)
+    assert np.all(np.diff(sweep["gap"], axis=0) < 0)
+    assert np.all(np.diff(sweep["jacobian_a"], axis=0) < 0)
     assert not sweep["reached"].any()  # rtol=None: a fixed time, no stopping rule
 
 
@@ -206,8 +206,8 @@ def test_width_sweep_is_alpha_sweep_per_width():
     out = mf.lazy.width_sweep([10, 20], 5.0, seeds=[0, 1], **options)
     assert out["gap"].shape == (2, 2)
     single = mf.lazy.alpha_sweep([5.0], seeds=[0, 1], m=20, **options)
-    for key in single:
-        np.testing.assert_array_equal(out[key][:, 1], single[key][:, 0])
+    for key in single:  # one row per width, one column per seed
+        np.testing.assert_array_equal(out[key][1], single[key][0])
     with pytest.raises(TypeError, match="m="):
         mf.lazy.width_sweep([10], 5.0, seeds=[0], m=10)
     with pytest.raises(ValueError, match="widths"):
@@ -217,19 +217,19 @@ def test_width_sweep_is_alpha_sweep_per_width():
 def test_sweep_slopes_known_answer_and_checks():
     x = np.array([1.0, 4.0, 16.0, 64.0])
     sweep = {
-        "a": np.vstack([3 * x**-0.5, 3 * x**-0.5]),
-        "b": np.vstack([x, 3 * x]),
-        "z": np.zeros((2, 4)),
+        "a": np.column_stack([3 * x**-0.5, 3 * x**-0.5]),
+        "b": np.column_stack([x, 3 * x]),
+        "z": np.zeros((4, 2)),
     }
     slopes = mf.lazy.sweep_slopes(x, sweep)
     assert set(slopes) == {"a", "b"}  # "z" is not positive: skipped by default
     np.testing.assert_allclose([slopes["a"], slopes["b"]], [-0.5, 1.0], atol=1e-12)
     # fit_from drops the first points: a kinked series is fitted on its tail only
-    kinked = {"k": np.array([[10.0, 1.0, 0.5, 0.25]])}
+    kinked = {"k": np.array([[10.0, 1.0, 0.5, 0.25]]).T}
     np.testing.assert_allclose(mf.lazy.sweep_slopes(x, kinked, fit_from=1)["k"], -0.5, atol=1e-12)
     with pytest.raises(ValueError, match="fit_from"):
         mf.lazy.sweep_slopes(x, sweep, fit_from=3)
-    with pytest.raises(ValueError, match="columns"):
+    with pytest.raises(ValueError, match="rows"):
         mf.lazy.sweep_slopes(x[:3], sweep, keys=["a"])
     with pytest.raises(ValueError, match="positive"):
         mf.lazy.sweep_slopes(x, sweep, keys=["z"])

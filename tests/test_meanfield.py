@@ -44,13 +44,13 @@ def test_student_rejects_bad_input():
 
 
 def test_experiment_shares_teacher_and_data_across_students():
-    one = M.experiment(5, 2, n=30, step=1.0, steps=3, seed=3)
-    two = M.experiment(40, 2, n=30, step=1.0, steps=3, seed=3, support="positive", radius=0.1)
+    one = M.experiment(5, 2, n=30, step=1.0, steps=3, rng=3)
+    two = M.experiment(40, 2, n=30, step=1.0, steps=3, rng=3, support="positive", radius=0.1)
     assert np.array_equal(one.X, two.X) and np.array_equal(one.y, two.y)
     assert np.array_equal(one.teacher.W, two.teacher.W)
     assert_allclose(one.y, one.teacher.predict(one.X), rtol=0, atol=0)
     with pytest.raises(ValueError, match="seed"):
-        M.experiment(5, 2, n=30, step=1.0, steps=3, seed=-1)
+        M.experiment(5, 2, n=30, step=1.0, steps=3, rng=-1)
 
 
 # --- what the function determines ----------------------------------------------------------
@@ -159,7 +159,7 @@ def test_sphere_distance_against_assignment():
 def test_sweep_tables_match_single_experiments():
     out = M.sweep([3, 8], 2, seeds=[0, 5], n=40, step=2.0, steps=50)
     assert out["succeeded"].shape == (2, 2) and out["succeeded"].dtype == bool
-    one = M.experiment(8, 2, n=40, step=2.0, steps=50, seed=5)
+    one = M.experiment(8, 2, n=40, step=2.0, steps=50, rng=5)
     assert out["relative_loss"][1, 1] == one.relative_loss
     assert out["distance"][1, 1] == pytest.approx(one.distance, rel=1e-12)
     assert out["succeeded"][1, 1] == (one.relative_loss <= 1e-3)
@@ -169,16 +169,16 @@ def test_sweep_rejects_bad_input():
     with pytest.raises(ValueError, match="seeds"):
         M.sweep([5], 2, seeds=[], n=10, step=1.0, steps=1)
     with pytest.raises(ValueError, match="ms"):
-        M.sweep([0], 2, seeds=1, n=10, step=1.0, steps=1)
+        M.sweep([0], 2, seeds=range(1), n=10, step=1.0, steps=1)
     with pytest.raises(ValueError, match="rtol"):
-        M.sweep([5], 2, seeds=1, rtol=0.0, n=10, step=1.0, steps=1)
+        M.sweep([5], 2, seeds=range(1), rtol=0.0, n=10, step=1.0, steps=1)
 
 
 # --- figures, animation, explorer ----------------------------------------------------------
 
 
 def test_figures_and_animation_run():
-    ex = M.experiment(10, 2, n=30, step=2.0, steps=40, seed=0, record_every=10)
+    ex = M.experiment(10, 2, n=30, step=2.0, steps=40, rng=0, record_every=10)
     fig, ax = mf.plots.plot_particles(ex.run, ex.teacher)
     assert len(ax.collections) >= 1
     mf.plots.plot_relative_losses([ex.run], ["run"])
@@ -188,7 +188,7 @@ def test_figures_and_animation_run():
     mf.plots.plot_line_masses(np.zeros(5), ex.teacher.a / 5)
     html = mf.plots.jshtml(mf.plots.animate_particles(ex.run, ex.teacher, max_frames=3))
     assert "<img" in html.data or "frames" in html.data
-    high = M.experiment(10, 3, n=30, step=2.0, steps=5, seed=0)
+    high = M.experiment(10, 3, n=30, step=2.0, steps=5, rng=0)
     with pytest.raises(ValueError, match="d = 2"):
         mf.plots.plot_particles(high.run, high.teacher)
 
@@ -203,7 +203,7 @@ def test_explorer_builds():
 def test_particle_panel_draws_the_last_snapshot_and_the_teacher():
     from matplotlib.colors import to_rgba_array
 
-    ex = M.experiment(10, 2, n=30, step=2.0, steps=40, seed=0, record_every=10)
+    ex = M.experiment(10, 2, n=30, step=2.0, steps=40, rng=0, record_every=10)
     _, ax = mf.plots.plot_particles(ex.run, ex.teacher)
     panel_dots, stars = ax.collections[2], ax.collections[3]
     last = np.abs(ex.run.a_history[-1])[:, None] * ex.run.B_history[-1]
@@ -300,7 +300,7 @@ def test_cancelling_pair_known_answer():
 def test_sweep_keeps_the_experiments():
     out = M.sweep([4], 2, seeds=[3], n=30, step=4, steps=20, keep=True)
     ex = out["experiments"][0, 0]
-    again = M.experiment(4, 2, n=30, step=4, steps=20, seed=3)
+    again = M.experiment(4, 2, n=30, step=4, steps=20, rng=3)
     assert np.array_equal(ex.run.net.W, again.run.net.W)
     assert out["distance"][0, 0] == again.distance
     assert "experiments" not in M.sweep([4], 2, seeds=[3], n=30, step=4, steps=20)

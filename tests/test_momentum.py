@@ -73,15 +73,15 @@ def test_mapping_gives_the_same_trajectory_both_ways(problem, h, gamma):
         # The two forms differ only by rounding (h * (h * g) against (h * h) * g, per step).
         assert_allclose(run.net.a, a, rtol=1e-9, atol=1e-12)
         assert_allclose(run.net.B, B, rtol=1e-9, atol=1e-12)
-        assert_allclose(run.extras["velocity_B"][-1], vB, rtol=1e-7, atol=1e-10)
+        assert_allclose(run.records["velocity_B"][-1], vB, rtol=1e-7, atol=1e-10)
 
 
 def test_energy_is_the_risk_plus_kinetic_energy(problem):
     X, y, net = problem
     h = 0.5
     run = kinetic(net, X, y, h, 20, 0.3, record_every=1)
-    v2 = (run.extras["velocity_a"] ** 2).sum(1) + (run.extras["velocity_B"] ** 2).sum((1, 2))
-    assert_allclose(run.extras["energies"], run.losses + v2 / (2 * net.m), rtol=1e-10)
+    v2 = (run.records["velocity_a"] ** 2).sum(1) + (run.records["velocity_B"] ** 2).sum((1, 2))
+    assert_allclose(run.records["energies"], run.losses + v2 / (2 * net.m), rtol=1e-10)
 
 
 def test_energy_decreases_up_to_a_tolerance_that_shrinks_with_h(problem):
@@ -89,7 +89,7 @@ def test_energy_decreases_up_to_a_tolerance_that_shrinks_with_h(problem):
     X, y, net = problem
 
     def worst_increase(h):
-        E = kinetic(net, X, y, h, int(200 / h), 0.1).extras["energies"]
+        E = kinetic(net, X, y, h, int(200 / h), 0.1).records["energies"]
         return max(np.diff(E).max(), 0.0) / E[0]
 
     big, medium, small = worst_increase(2.0), worst_increase(1.0), worst_increase(0.5)
@@ -117,7 +117,7 @@ def test_equipartition_with_noise(problem, seed):
     X, y, net = problem
     T = 1e-4
     run = kinetic(net, X, y, 0.5, 4000, 0.5, temperature=T, rng=seed, record_every=10)
-    v2 = (run.extras["velocity_a"] ** 2 + (run.extras["velocity_B"] ** 2).sum(-1)).mean(axis=1)
+    v2 = (run.records["velocity_a"] ** 2 + (run.records["velocity_B"] ** 2).sum(-1)).mean(axis=1)
     # Measured 3.4e-4 against 3e-4 (both seeds): the scheme's O(h) bias plus sampling error.
     assert 0.8 < v2[len(v2) // 2 :].mean() / (3 * T) < 1.3
 
@@ -149,14 +149,14 @@ def test_kinetic_from_a_moving_start_matches_the_velocity_form(problem):
     # Same recursion, different rounding order (see the mapping test): 1e-9 relative.
     assert_allclose(run.net.B, B, rtol=1e-9, atol=1e-12)
     assert_allclose(run.net.a, a, rtol=1e-9, atol=1e-12)
-    assert_allclose(run.extras["velocity_B"][0], vB, rtol=1e-12)
+    assert_allclose(run.records["velocity_B"][0], vB, rtol=1e-12)
 
 
 def test_energy_records_per_snapshot_and_per_step_agree(problem):
     X, y, net = problem
     run = kinetic(net, X, y, 0.5, 40, 0.3, record_every=7)
-    assert run.extras["energies"].shape == run.losses.shape
-    assert_allclose(run.extras["energy"], run.extras["energies"][run.snapshot_steps], rtol=0)
+    assert run.records["energies"].shape == run.losses.shape
+    assert_allclose(run.records["energy"], run.records["energies"][run.snapshot_steps], rtol=0)
     assert run.step == 0.5 and np.array_equal(run.times, 0.5 * run.snapshot_steps)
     hb = heavy_ball(net, X, y, 0.25, 40, 0.85, record_every=7)
     assert hb.step == 0.25
@@ -172,7 +172,7 @@ def test_energy_rise_shrinks_with_h_at_low_friction(problem):
     X, y, net = problem
 
     def rise(h):
-        E = kinetic(net, X, y, h, int(100 / h), 0.02).extras["energies"]
+        E = kinetic(net, X, y, h, int(100 / h), 0.02).records["energies"]
         return (E - np.minimum.accumulate(E)).max() / E[0]
 
     coarse, fine, finer = rise(0.5), rise(0.25), rise(0.125)
@@ -191,11 +191,20 @@ def test_timed_runs_are_the_untimed_runs(problem):
 
 
 def test_setup_is_chapter_4s_task():
-    X, y, teacher, student = mf.momentum.setup(50, 3, 20, seed=4)
-    X2, y2, t2 = mf.data.teacher_student(50, 3, 5, 4)
-    s2 = mf.model.init_network(20, 3, 5, init="sphere", radius=0.05)
-    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(teacher.B, t2.B)
-    assert np.array_equal(student.B, s2.B) and student.scale == "mean-field"
+    # chapter 4's convention: teacher and data, then the student, from one generator
+    X, y, teacher, student = mf.momentum.setup(50, 3, 20, rng=4)
+    ex = mf.meanfield.experiment(20, 3, n=50, step=1.0, steps=0, rng=4)
+    assert np.array_equal(X, ex.X) and np.array_equal(y, ex.y)
+    assert np.array_equal(teacher.B, ex.teacher.B)
+    assert np.array_equal(student.B, ex.run.net0.B) and student.scale == "mean-field"
+    assert np.allclose(np.linalg.norm(student.W, axis=1), 0.05)
+    with pytest.warns(DeprecationWarning, match="rng"):
+        old = mf.momentum.setup(50, 3, 20, seed=4)
+    assert np.array_equal(old[3].B, student.B)
+    # chapter 7: the same data, and a student drawn on its own from student_rng
+    X1, _, _, own = mf.momentum.setup(50, 3, 20, rng=4, student_rng=1)
+    assert np.array_equal(X1, X)
+    assert np.array_equal(own.B, mf.model.init_network(20, 3, 1, radius=0.05).B)
 
 
 def potential_brute_force(net, X, y, W):
@@ -243,9 +252,9 @@ def test_force_is_the_gradient_of_the_potential(problem):
 def test_stationarity_kinetic_energy_is_the_energy_minus_the_risk(problem):
     X, y, net = problem
     run = kinetic(net, X, y, 0.5, 30, 0.3, record_every=30)
-    v = (run.extras["velocity_a"][-1], run.extras["velocity_B"][-1])
+    v = (run.records["velocity_a"][-1], run.records["velocity_B"][-1])
     st = mf.momentum.stationarity(run.net, X, y, v)
-    assert_allclose(st["kinetic"], run.extras["energy"][-1] - run.losses[-1], rtol=1e-8)
+    assert_allclose(st["kinetic"], run.records["energy"][-1] - run.losses[-1], rtol=1e-8)
     with pytest.raises(ValueError, match=r"velocity\[1\]"):
         mf.momentum.stationarity(run.net, X, y, (v[0], v[1][:, :1]))
 

@@ -39,9 +39,11 @@ def test_train_first_layer_matches_gd(small):
     signs0 = X @ net.B.T > 0
     changed = [np.mean((X @ B.T > 0) != signs0) for B in ref.B_history]
     distance = [np.linalg.norm(B - net.B, axis=1).max() for B in ref.B_history]
-    assert_allclose(run.pattern_change, changed, rtol=0, atol=0)
-    assert_allclose(run.max_distance, distance, rtol=1e-9, atol=1e-12)
-    assert_allclose(run.outputs, [ref.snapshot(i).predict(X) for i in range(31)], atol=1e-10)
+    assert_allclose(run.records["pattern_change"], changed, rtol=0, atol=0)
+    assert_allclose(run.records["max_distance"], distance, rtol=1e-9, atol=1e-12)
+    assert_allclose(
+        run.records["outputs"], [ref.snapshot(i).predict(X) for i in range(31)], atol=1e-10
+    )
 
 
 def test_output_step_is_i_minus_eta_h_to_first_order(small):
@@ -52,9 +54,9 @@ def test_output_step_is_i_minus_eta_h_to_first_order(small):
     for eta in (1e-1, 1e-2, 1e-3, 1e-5):
         run = train_first_layer(net, X, y, eta, 1)
         predicted = -eta * H @ residual
-        error = np.linalg.norm(run.outputs[1] - run.outputs[0] - predicted)
+        error = np.linalg.norm(run.records["outputs"][1] - run.records["outputs"][0] - predicted)
         errors.append(error / np.linalg.norm(predicted))
-        if run.pattern_change[1] == 0:
+        if run.records["pattern_change"][1] == 0:
             # no sign changed: u is linear in W on this step, so the formula is exact (rounding)
             assert errors[-1] < 1e-9
     # the relative error vanishes with the step (first order): it is O(eta), from the signs
@@ -79,14 +81,17 @@ def test_theorem_bound_holds_on_a_wide_network():
 def test_pattern_changes_and_distance_shrink_with_width():
     X, y = mf.data.ntk_synthetic(50, 50, 9)
     H = mf.kernels.h_infinity(X)
-    step = 1 / mf.ntk.lambda_max(H)
+    step = 1 / mf.kernels.lambda_max(H)
     widths, seeds = (100, 400, 1600), 4
     changed = np.zeros((len(widths), seeds))
     distance = np.zeros((len(widths), seeds))
     for i, m in enumerate(widths):
         for s in range(seeds):
             run = train_first_layer(init_du(m, 50, 100 * i + s), X, y, step, 50)
-            changed[i, s], distance[i, s] = run.pattern_change[-1], run.max_distance[-1]
+            changed[i, s], distance[i, s] = (
+                run.records["pattern_change"][-1],
+                run.records["max_distance"][-1],
+            )
     assert np.all(np.diff(changed.mean(axis=1)) < 0)
     assert np.all(np.diff(distance.mean(axis=1)) < 0)
 
@@ -116,7 +121,7 @@ def test_rate_bound_and_fit_slope_known_answers():
 def test_gram_deviation_decays_like_inverse_sqrt_width():
     X, _ = mf.data.ntk_synthetic(60, 30, 12)
     widths = [100, 400, 1600, 6400]
-    slope, _ = fit_slope(widths, mf.ntk.gram_deviation(X, widths, seeds=3, rng=13))
+    slope, _ = fit_slope(widths, mf.ntk.gram_deviation(X, widths, draws=3, rng=13))
     # Monte Carlo rate m^-1/2; three seeds at four widths pin the slope to about +-0.1
     assert -0.6 < slope < -0.4
 
@@ -127,8 +132,8 @@ def test_study_runs_every_width_on_the_same_data():
     assert st.step == pytest.approx(1 / st.lambda_max)
     assert st.lambda0 == pytest.approx(np.linalg.eigvalsh(st.H_inf)[0], abs=1e-12)
     for run in st.runs:
-        assert run.losses.shape == (6,) and run.outputs.shape == (6, 40)
-        assert_allclose(run.outputs[0], run.net0.predict(st.X), atol=1e-12)
+        assert run.losses.shape == (6,) and run.records["outputs"].shape == (6, 40)
+        assert_allclose(run.records["outputs"][0], run.net0.predict(st.X), atol=1e-12)
     assert st.final("losses").shape == (2,)
 
 
@@ -168,8 +173,12 @@ def test_float32_study_follows_float64():
         assert r32.net.B.dtype == np.float32
         # same initial weights (drawn in float64, then cast); float32 rounding (~1e-7 relative)
         # grows over 20 steps but stays far below the O(1) scale of the records
-        np.testing.assert_allclose(r32.max_distance, r64.max_distance, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            r32.records["max_distance"], r64.records["max_distance"], rtol=1e-4, atol=1e-5
+        )
         np.testing.assert_allclose(
             r32.losses / r64.losses[0], r64.losses / r64.losses[0], atol=1e-5
         )
-        assert np.abs(r32.pattern_change - r64.pattern_change).max() <= 2 / (40 * r64.m)
+        assert np.abs(r32.records["pattern_change"] - r64.records["pattern_change"]).max() <= 2 / (
+            40 * r64.m
+        )

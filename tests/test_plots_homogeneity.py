@@ -45,7 +45,7 @@ def test_explorer_redraws_the_histogram_of_the_chosen_settings(monkeypatch):
     monkeypatch.setattr(
         homogeneity, "figure", lambda *a, **k: figures.append(figure(*a, **k)) or figures[-1]
     )
-    box = mf.widgets.output_scaling_explorer(n_networks=300, seed=3)
+    box = mf.widgets.output_scaling_explorer(n_networks=300, rng=3)
     width, scale = box.children[0].children
     width.value, scale.value = 1000, "ntk"
     _, ax = figures[-1]

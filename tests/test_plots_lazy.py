@@ -8,7 +8,8 @@ import mfnet_lite as mf
 
 
 def test_sweep_plot_draws_the_means():
-    sweep = {k: np.array([[1.0, 0.1], [1.2, 0.12]]) for k in ("movement", "gap", "test_error")}
+    # rows: the scales alpha = 1, 10; columns: two seeds (the orientation of every sweep)
+    sweep = {k: np.array([[1.0, 1.2], [0.1, 0.12]]) for k in ("movement", "gap", "test_error")}
     fig, axes = mf.plots.plot_alpha_sweep([1, 10], sweep, fit_from=0)
     np.testing.assert_allclose(axes[0].get_lines()[-1].get_ydata(), [1.1, 0.11])
     assert "slope -1.00" in axes[0].get_legend().get_texts()[0].get_text()
@@ -38,7 +39,7 @@ def test_explorer_redraws(monkeypatch):
 def test_fixed_time_plot_prints_the_slopes():
     keys = ("movement", "jacobian_a", "jacobian_B", "flips", "gap")
     alphas = np.array([1.0, 10.0, 100.0])
-    sweep = {k: np.array([alphas**-1.0, 2 * alphas**-0.5]) for k in keys}
+    sweep = {k: np.array([alphas**-1.0, 2 * alphas**-0.5]).T for k in keys}
     fig, ax = mf.plots.plot_fixed_time(alphas, sweep, bound=alphas**-1.0, fit_from=0)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(labels) == 6 and "movement bound" in labels[-1]

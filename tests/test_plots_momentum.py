@@ -15,18 +15,18 @@ def small_run():
 
 def test_energy_plot_draws_energy_and_risk():
     run = small_run()
-    fig, ax = mf.plots.plot_energy(run, 0.5)
+    fig, ax = mf.plots.plot_energy(run)
     energy, risk = ax.get_lines()[:2]
-    np.testing.assert_allclose(energy.get_ydata(), run.extras["energies"])
+    np.testing.assert_allclose(energy.get_ydata(), run.records["energies"])
     np.testing.assert_allclose(risk.get_xdata(), 0.5 * np.arange(21))
 
 
 def test_phase_plot_and_animation():
     run = small_run()
-    fig, axes = mf.plots.plot_phase({"a": run, "b": run}, 0.5, neurons=range(3))
+    fig, axes = mf.plots.plot_phase({"a": run, "b": run}, neurons=range(3))
     line = axes[0].get_lines()[0]
     np.testing.assert_allclose(line.get_xdata(), run.a_history[:, 0])
-    np.testing.assert_allclose(line.get_ydata(), run.extras["velocity_a"][:, 0])
+    np.testing.assert_allclose(line.get_ydata(), run.records["velocity_a"][:, 0])
     html = mf.plots.jshtml(mf.plots.animate_phase(run, neurons=range(3))).data
     assert len(re.findall(r"frames\[\d+\] = ", html)) == len(run.snapshot_steps)
 

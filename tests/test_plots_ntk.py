@@ -18,7 +18,9 @@ def test_du_study_panels_draw_every_run(study):
         lines = ax.get_lines()
         assert len(lines) == 2
         for line, run in zip(lines, study.runs, strict=True):
-            np.testing.assert_allclose(line.get_ydata(), getattr(run, name))
+            np.testing.assert_allclose(
+                line.get_ydata(), run.losses if name == "losses" else run.records[name]
+            )
 
 
 def test_power_law_fit_line_has_the_fitted_slope():
@@ -39,20 +41,21 @@ def test_rate_bound_figure_draws_the_bound(study):
 
 def test_kernel_predictor_figure(study):
     ker = {
-        r.m: mf.ntk.kernel_predictions(study.H_inf, r.outputs[0], study.y, study.step, 8)
+        r.m: mf.ntk.kernel_predictions(study.H_inf, r.records["outputs"][0], study.y, study.step, 8)
         for r in study.runs
     }
     fig, (ax1, ax2) = mf.plots.plot_kernel_predictor(study, ker, k=3)
     x, y = ax2.get_lines()[0].get_data()
     np.testing.assert_allclose(x, ker[20][3])
-    np.testing.assert_allclose(y, study.runs[0].outputs[3])
+    np.testing.assert_allclose(y, study.runs[0].records["outputs"][3])
 
 
 def test_step_sweep_skips_the_rate_line_beyond_the_limit(study):
     X, y, net = study.X, study.y, study.runs[0].net0
     runs = {s: mf.ntk.train_first_layer(net, X, y, s * 2 / study.lambda_max, 5) for s in (0.5, 1.5)}
     fig, (ax1, ax2) = mf.plots.plot_step_sweep(runs, study.lambda0, study.lambda_max)
-    assert len(ax1.get_lines()) == 3  # two loss curves, one rate line (below the limit only)
+    drawn = [line for line in ax1.get_lines() if line.get_visible()]
+    assert len(drawn) == 3  # two loss curves, one rate line (below the limit only), no cross
 
 
 def test_seed_losses_draw_each_run_over_its_start(study):
@@ -75,16 +78,17 @@ def test_explorer_trains_the_chosen_width_and_step(monkeypatch):
 
     shown = []
     monkeypatch.setattr(ntk, "show", lambda fig, out, alt: shown.append(fig))
-    box = mf.widgets.ntk_explorer(n=20, d=10, steps=10, seed=1)
+    box = mf.widgets.ntk_explorer(n=20, d=10, steps=10, rng=1)
     width, frac = box.children[0].children
     width.value = 100
     frac.value = 0.75
     fig = shown[-1]
     loss_line = fig.axes[0].get_lines()[0]
-    X, y = mf.data.ntk_synthetic(20, 10, 1)
+    data_rng, net_rng = np.random.default_rng(1).spawn(2)  # the explorer's two streams
+    X, y = mf.data.ntk_synthetic(20, 10, data_rng)
     H = mf.kernels.h_infinity(X)
     run = mf.ntk.train_first_layer(
-        mf.ntk.init_du(100, 10, 2), X, y, 0.75 * 2 / mf.ntk.lambda_max(H), 10
+        mf.ntk.init_du(100, 10, net_rng), X, y, 0.75 * 2 / mf.kernels.lambda_max(H), 10
     )
     np.testing.assert_allclose(loss_line.get_ydata(), run.losses / run.losses[0])
     assert len(shown) == 3  # the first draw and one per control change

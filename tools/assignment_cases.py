@@ -137,10 +137,10 @@ def d_heavy_ball() -> dict:
         steps.append(_case((nets[k].B, nets[k - 1].B, net.m * gB, eta, beta), nets[k + 1].B))
     run = mf.train.kinetic(net, X, y, 0.5, 6, 0.3, record_every=1)
     V = np.concatenate(
-        [run.extras["velocity_a"][-1][:, None], run.extras["velocity_B"][-1]], axis=1
+        [run.records["velocity_a"][-1][:, None], run.records["velocity_B"][-1]], axis=1
     )
     energy = [
-        _case((run.losses[-1], V), run.extras["energies"][-1]),
+        _case((run.losses[-1], V), run.records["energies"][-1]),
         _case((0.25, np.ones((4, 3))), 0.25 + 0.5 * 12 / 4),
     ]
     polyak = [_case((0.5, 0.4), (0.25, 0.8)), _case((0.1, 2.0), (0.01, 0.8))]

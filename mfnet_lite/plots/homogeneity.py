@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..data import circle
 from ..model import Network, phi
 from ._style import describe
 
@@ -18,16 +19,28 @@ __all__ = [
 ]
 
 
-def _circle(n_angles: int = 361):
-    theta = np.linspace(-np.pi, np.pi, n_angles)
-    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
-
-
 def plot_neuron_sum(net: Network, *, n_angles: int = 361, ax=None):
-    """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick)."""
+    """A d = 2 network on the unit circle: each term c·Φ(w_j)(x) (thin) and their sum h (thick).
+
+    Parameters
+    ----------
+    net : Network
+        d = 2.
+    n_angles : int, default 361
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+
+    Raises
+    ------
+    ValueError
+        If a network does not have d = 2.
+    """
     if net.d != 2:
         raise ValueError(f"plot_neuron_sum draws d = 2 networks on the circle; got d = {net.d}.")
-    theta, X = _circle(n_angles)
+    theta, X = circle(n_angles)
     terms = net.factor * phi(net.a, net.B, X)
     fig, ax = _fig_ax(ax)
     ax.plot(theta, terms.T, lw=0.8, alpha=0.6)
@@ -41,6 +54,19 @@ def plot_homogeneity(a: float, b, X, lambdas, cs):
     """Two panels: Φ(λw)(x)/Φ(w)(x) against λ (it is λ²), and Φ(a/c, c·b)(x) against c (flat).
 
     ``X`` holds a few inputs where the neuron is active.
+
+    Parameters
+    ----------
+    a : float
+    b : array_like of shape (d,)
+        One neuron (a, b).
+    X : array_like of shape (k, d)
+    lambdas, cs : array_like
+        The factors of the two panels.
+
+    Returns
+    -------
+    (fig, axes)
     """
     lambdas, cs = np.asarray(lambdas, float), np.asarray(cs, float)
     base = phi(a, b, X)
@@ -57,26 +83,40 @@ def plot_homogeneity(a: float, b, X, lambdas, cs):
     return fig, (ax1, ax2)
 
 
-def plot_balance_drift(steps, per_step, over_time, *, T=None):
+def plot_balance_drift(step_sizes, per_step, over_time, *, T=None):
     r"""Drift of :math:`a_j^2 - \|b_j\|^2` against the step size, on log–log axes.
 
-    ``per_step``: the largest change in one step from a fixed state (slope 2);
-    ``over_time``: the largest change accumulated over a fixed training time ``T`` (slope 1).
+    Parameters
+    ----------
+    step_sizes : array_like
+        The step sizes :math:`\eta` (formerly ``steps``: in the package ``steps`` is a count).
+    per_step : array_like
+        The largest change in one step from a fixed state (slope 2).
+    over_time : array_like
+        The largest change accumulated over a fixed training time ``T`` (slope 1).
+    T : float, optional
+        That time, for the legend.
+
+    Returns
+    -------
+    (fig, ax)
     """
-    steps = np.asarray(steps, float)
+    step_sizes = np.asarray(step_sizes, float)
     fig, ax = plt.subplots()
-    ax.loglog(steps, per_step, "o-", label="one step from the same state")
+    ax.loglog(step_sizes, per_step, "o-", label="one step from the same state")
     ax.loglog(
-        steps,
+        step_sizes,
         over_time,
         "s-",
         label="over the time $T$" if T is None else f"over the time T = {T:g}",
     )
     for values, power, style in ((per_step, 2, ":"), (over_time, 1, "--")):
-        ref = values[-1] * (steps / steps[-1]) ** power
-        ax.loglog(steps, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)")
+        ref = values[-1] * (step_sizes / step_sizes[-1]) ** power
+        ax.loglog(
+            step_sizes, ref, "k" + style, lw=1, label=rf"slope {power} ($\propto \eta^{power}$)"
+        )
     ax.set(xlabel=r"step size $\eta$", ylabel=r"$\max_j |\Delta(a_j^2 - \|b_j\|^2)|$")
-    ax.set_xticks(steps, [f"{s:g}" for s in steps])
+    ax.set_xticks(step_sizes, [f"{s:g}" for s in step_sizes])
     ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.legend(fontsize="small")
     return fig, ax
@@ -93,6 +133,16 @@ def plot_output_distribution(samples_mf: dict, samples_ntk: dict, *, bins=60):
     """Histograms of h(x) over random networks, one curve per width, for both scalings.
 
     ``samples_*`` map a width m to the sampled outputs (:func:`mfnet_lite.model.sample_outputs`).
+
+    Parameters
+    ----------
+    samples_mf, samples_ntk : dict
+        Width -> sampled outputs, for each scaling.
+    bins : int, default 60
+
+    Returns
+    -------
+    (fig, axes)
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4), sharey=False)
     edges = np.linspace(-2.5, 2.5, bins + 1)
@@ -112,6 +162,20 @@ def animate_output_distribution(widths, sample, *, bins=60, interval=600):
 
     ``sample(m, scale)`` returns the outputs for width ``m``; returns a matplotlib
     ``FuncAnimation`` (show it with :func:`mfnet_lite.plots.jshtml`).
+
+    Parameters
+    ----------
+    widths : iterable of int
+    sample : callable
+        ``sample(m, scale)`` -> outputs.
+    bins : int, default 60
+    interval : int, default 600
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
     """
     widths = list(widths)
     data = {m: (sample(m, "mean-field"), sample(m, "ntk")) for m in widths}

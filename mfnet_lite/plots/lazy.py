@@ -6,21 +6,34 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..ntk import fit_slope
 from ._style import describe
+from .meanfield import particle_positions
 
 __all__ = ["plot_alpha_sweep", "plot_fixed_time", "plot_width_movement", "animate_lazy_active"]
 
 
 def _slope(x, y) -> float:
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+    """The slope of the package's one log–log fit, :func:`mfnet_lite.ntk.fit_slope`."""
+    return fit_slope(x, y)[0]
 
 
 def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     r"""Three panels against :math:`\alpha`: weight movement, linearisation gap, test error.
 
-    ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one row per seed); thin
+    ``sweep`` is the output of :func:`mfnet_lite.lazy.alpha_sweep` (one column per seed); thin
     lines are seeds, thick lines their mean; slopes are fitted on ``alphas[fit_from:]``.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+    sweep : dict
+        Tables of shape (k, seeds).
+    fit_from : int, default 2
+
+    Returns
+    -------
+    (fig, axes)
     """
     alphas = np.asarray(alphas, float)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
@@ -31,8 +44,8 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     ]
     for ax, (key, label, fit) in zip(axes, panels, strict=True):
         values = sweep[key]
-        ax.loglog(alphas, values.T, color="0.45", lw=0.8)
-        mean = values.mean(axis=0)
+        ax.loglog(alphas, values, color="0.45", lw=0.8)
+        mean = values.mean(axis=1)
         text = ""
         if fit:
             text = f", slope {_slope(alphas[fit_from:], mean[fit_from:]):.2f}"
@@ -50,6 +63,18 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     ``rtol=None``): relative weight movement, relative change of the two Jacobian blocks,
     fraction of flipped activation patterns, and the gap to the linearised model; slopes fitted
     on ``alphas[fit_from:]``. ``bound`` (one value per :math:`\alpha`) is drawn dashed.
+
+    Parameters
+    ----------
+    alphas : array_like of shape (k,)
+    sweep : dict
+        Tables of shape (k, seeds).
+    bound : array_like of shape (k,), optional
+    fit_from : int, default 2
+
+    Returns
+    -------
+    (fig, ax)
     """
     alphas = np.asarray(alphas, float)
     fig, ax = plt.subplots(figsize=(9.5, 3.8))
@@ -61,7 +86,7 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
         ("gap", r"gap to the linearised model", "^-"),
     ]
     for key, label, style in lines:
-        mean = sweep[key].mean(axis=0)
+        mean = sweep[key].mean(axis=1)
         slope = _slope(alphas[fit_from:], mean[fit_from:])
         ax.loglog(alphas, mean, style, ms=4, label=f"{label} (slope {slope:.2f})")
     if bound is not None:
@@ -76,6 +101,18 @@ def plot_width_movement(widths, movement: dict, *, ylabel: str = r"$\|W_T - W_0\
     """Relative weight movement against the width, one line per scaling (``movement[label]``).
 
     Any other quantity measured per width can be drawn the same way, with its ``ylabel``.
+
+    Parameters
+    ----------
+    widths : array_like of shape (k,)
+    movement : dict
+        Label -> values of shape (k,).
+    ylabel : str, optional
+        The quantity drawn (default: the relative weight movement).
+
+    Returns
+    -------
+    (fig, ax)
     """
     widths = np.asarray(widths, float)
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
@@ -96,10 +133,22 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
 
     ``runs`` maps a title to a :class:`~mfnet_lite.train.Run` recorded with ``record_every``; grey
     crosses mark the start. Every panel uses the same axes, so frozen neurons look frozen.
+
+    Parameters
+    ----------
+    runs : dict
+        Title -> run (d = 2) recorded with ``record_every``.
+    interval : int, default 120
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
     """
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4), squeeze=False)
     axes = axes[0]
-    paths = {t: np.abs(r.a_history)[:, :, None] * r.B_history for t, r in runs.items()}
+    paths = {t: particle_positions(r.a_history, r.B_history) for t, r in runs.items()}
     lim = 1.1 * max(np.abs(p).max() for p in paths.values())
     dots = []
     for ax, (title, p) in zip(axes, paths.items(), strict=True):

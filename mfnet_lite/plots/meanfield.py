@@ -25,14 +25,36 @@ __all__ = [
     "plot_line_masses",
     "animate_particles",
     "ParticlePanel",
+    "particle_positions",
 ]
 
 POSITIVE, NEGATIVE = "tab:red", "tab:blue"
 
 
-def _positions(a, B):
-    """Points |a_j| b_j; a of shape (..., m), B of shape (..., m, 2)."""
-    return np.abs(a)[..., None] * B
+def particle_positions(a, B) -> np.ndarray:
+    r"""Where the pictures draw neuron :math:`j`: the point :math:`|a_j|\,b_j`.
+
+    Its direction is that of :math:`b_j` (the normal of the neuron's kink), its length
+    :math:`|a_j|\|b_j\|` the neuron's weight in the function. The one implementation of this
+    formula in the package (every particle picture, animation and explorer calls it).
+
+    Parameters
+    ----------
+    a : array_like of shape (..., m)
+        Output weights (one row per snapshot, or a single network's).
+    B : array_like of shape (..., m, d)
+
+    Returns
+    -------
+    ndarray of shape (..., m, d)
+
+    Examples
+    --------
+    >>> particle_positions(np.array([-2.0, 0.5]), np.array([[1.0, 0.0], [0.0, 2.0]]))
+    array([[2., 0.],
+           [0., 1.]])
+    """
+    return np.abs(np.asarray(a))[..., None] * np.asarray(B)
 
 
 def _check_2d(run: Run, teacher: Network):
@@ -44,8 +66,8 @@ def _check_2d(run: Run, teacher: Network):
 
 
 def _reach(run: Run, teacher: Network) -> float:
-    pts = _positions(run.a_history, run.B_history)
-    r = max(np.abs(pts).max(), np.abs(_positions(teacher.a, teacher.B)).max())
+    pts = particle_positions(run.a_history, run.B_history)
+    r = max(np.abs(pts).max(), np.abs(particle_positions(teacher.a, teacher.B)).max())
     return 1.1 * r
 
 
@@ -74,6 +96,13 @@ class ParticlePanel:
     :func:`plot_particles` draws it once, :func:`animate_particles` moves its dots frame by
     frame, and the chapter 4 explorer redraws it for every setting: updating artists costs a
     fraction of clearing and rebuilding the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    trajectories : bool, default True
+        Draw each neuron's path.
+    legend : bool, default True
     """
 
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
@@ -101,17 +130,17 @@ class ParticlePanel:
         r"""Stars at :math:`|a^*_k|\,b^*_k`, dotted lines along :math:`\pm b^*_k`; limits ±reach."""
         u = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
         self.teacher_lines.set_segments(np.stack([-reach * u, reach * u], axis=1))
-        self.stars.set_offsets(_positions(teacher.a, teacher.B))
+        self.stars.set_offsets(particle_positions(teacher.a, teacher.B))
         self.stars.set_facecolor(_colors(teacher.a))
         self.ax.set(xlim=(-reach, reach), ylim=(-reach, reach))
 
     def show_student(self, a, B, a_history=None, B_history=None) -> None:
         r"""Dots at :math:`|a_j|\,b_j`, and each neuron's path through the given snapshots."""
-        self.dots.set_offsets(_positions(a, B))
+        self.dots.set_offsets(particle_positions(a, B))
         self.dots.set_color(_colors(a))
         self.dots.set_paths(sign_markers(a))
         if self.paths is not None and a_history is not None:
-            self.paths.set_segments(_positions(a_history, B_history).transpose(1, 0, 2))
+            self.paths.set_segments(particle_positions(a_history, B_history).transpose(1, 0, 2))
             self.paths.set_color(_colors(a))
 
     def show_run(self, run: Run, teacher: Network) -> None:
@@ -125,6 +154,22 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
     r"""Each student neuron at :math:`|a_j|\,b_j` (dot: end, line: its path) and the teacher (stars).
 
     Needs ``run`` recorded with ``record_every`` for the paths; d = 2 only.
+
+    Parameters
+    ----------
+    run : Run
+    teacher : Network
+    ax : matplotlib Axes, optional
+    trajectories : bool, default True
+
+    Returns
+    -------
+    (fig, ax)
+
+    Raises
+    ------
+    ValueError
+        If the student or the teacher does not have d = 2.
     """
     _check_2d(run, teacher)
     fig, ax = plt.subplots(figsize=(4.6, 4.6)) if ax is None else (ax.figure, ax)
@@ -133,7 +178,20 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
 
 
 def plot_relative_losses(runs, labels, *, ax=None, rtol: float | None = 1e-3):
-    """Loss over initial loss against mean-field time :math:`k\\eta`, one curve per run."""
+    """Loss over initial loss against mean-field time :math:`k\\eta`, one curve per run.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+    labels : sequence of str
+    ax : matplotlib Axes, optional
+    rtol : float or None, default 1e-3
+        The success line.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for run, label in zip(runs, labels, strict=True):
         t = np.arange(len(run.losses)) * run.step
@@ -150,6 +208,17 @@ def plot_success_rates(outcomes: dict, *, m0: int = 5, ax=None):
 
     ``outcomes`` maps a label to ``(ms, table)``: the widths and a boolean table of shape
     ``(len(ms), n_seeds)`` (as returned by :func:`mfnet_lite.meanfield.sweep`).
+
+    Parameters
+    ----------
+    outcomes : dict
+        Label -> ``(ms, table)``.
+    m0 : int, default 5
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
     """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, (ms, table) in outcomes.items():
@@ -166,6 +235,17 @@ def plot_distances(ms, distances: dict, *, ax=None):
 
     ``distances`` maps a label to an array of shape ``(len(ms), n_seeds)`` (NaN for failed
     runs); the line is the median, the dots the single runs.
+
+    Parameters
+    ----------
+    ms : sequence of int
+    distances : dict
+        Label -> table of shape (len(ms), n_seeds).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
     """
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, table in distances.items():
@@ -179,7 +259,18 @@ def plot_distances(ms, distances: dict, *, ax=None):
 
 
 def plot_line_masses(student_masses, teacher_masses, *, ax=None):
-    """Bars: signed mass of student and teacher on each teacher line."""
+    """Bars: signed mass of student and teacher on each teacher line.
+
+    Parameters
+    ----------
+    student_masses, teacher_masses : array_like of shape (k,)
+        As from :func:`mfnet_lite.meanfield.line_masses`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.0)) if ax is None else (ax.figure, ax)
     k = np.arange(len(teacher_masses))
     ax.bar(k - 0.18, teacher_masses, width=0.36, color="0.5", label="teacher $a^*_k/m_0$")
@@ -195,6 +286,24 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
 
     Frames are evenly spaced snapshots (the first and the last included): rendering for the
     static book costs about a tenth of a second per frame.
+
+    Parameters
+    ----------
+    run : Run
+    teacher : Network
+    max_frames : int, default 20
+    interval : int, default 200
+        Milliseconds per frame.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If the student or the teacher does not have d = 2.
     """
     _check_2d(run, teacher)
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=(1, 1.2), dpi=80)

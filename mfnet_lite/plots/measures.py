@@ -6,9 +6,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from ..data import circle
 from ..model import Network
 from ._style import describe
-from .meanfield import _colors, sign_markers
+from .meanfield import _colors, particle_positions, sign_markers
 
 __all__ = [
     "plot_convexity",
@@ -21,6 +22,7 @@ __all__ = [
     "plot_matchings",
     "plot_chaos",
     "animate_mixture",
+    "MixturePanel",
     "animate_particle_flow",
     "animate_functions",
 ]
@@ -30,6 +32,17 @@ def plot_convexity(ts, F_values, G_values, *, labels=None):
     """F along a mixture of measures (convex) and G along a segment of parameters, per pair.
 
     ``F_values`` and ``G_values`` have shape (pairs, len(ts)); one panel per pair.
+
+    Parameters
+    ----------
+    ts : array_like of shape (k,)
+    F_values, G_values : array_like of shape (pairs, k)
+    labels : sequence of str, optional
+        One panel title per pair.
+
+    Returns
+    -------
+    (fig, axes)
     """
     F_values, G_values = np.atleast_2d(F_values), np.atleast_2d(G_values)
     k = F_values.shape[0]
@@ -44,7 +57,19 @@ def plot_convexity(ts, F_values, G_values, *, labels=None):
 
 
 def plot_fluctuations(ms, stds):
-    """Standard deviation of h(x) over draws of m particles from a fixed measure, log–log."""
+    """Standard deviation of h(x) over draws of m particles from a fixed measure, log–log.
+
+    Parameters
+    ----------
+    ms : array_like
+        Numbers of particles.
+    stds : array_like
+        The measured standard deviations.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     ms, stds = np.asarray(ms, float), np.asarray(stds, float)
     fig, ax = plt.subplots()
     ax.loglog(ms, stds, "o-", label="measured over random draws")
@@ -59,6 +84,21 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
 
     Left: each particle, and the ray to its direction on the unit circle. Right: the sphere
     measure as sticks of height |w_j|²/m at the angle of w_j/|w_j|.
+
+    Parameters
+    ----------
+    net : Network
+        d = 1.
+    n_grid : int, default 201
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
+
+    Raises
+    ------
+    ValueError
+        If ``net.d != 1``.
     """
     from .. import _array
     from ..transport import sphere_measure
@@ -83,7 +123,21 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
 
 
 def plot_matching(P, Q, plan, *, ax=None, threshold: float = 1e-9):
-    """Two 2-d clouds and the optimal plan between them, one segment per matched pair."""
+    """Two 2-d clouds and the optimal plan between them, one segment per matched pair.
+
+    Parameters
+    ----------
+    P, Q : array_like of shape (n, 2) and (k, 2)
+    plan : array_like of shape (n, k)
+        A transport plan (:func:`mfnet_lite.transport.optimal_plan`).
+    ax : matplotlib Axes, optional
+    threshold : float, default 1e-9
+        Pairs carrying less than this fraction of the largest entry are not drawn.
+
+    Returns
+    -------
+    (fig, ax)
+    """
     P, Q, plan = np.asarray(P), np.asarray(Q), np.asarray(plan)
     if ax is None:
         fig, ax = plt.subplots(figsize=(4.6, 4.0))
@@ -100,7 +154,20 @@ def plot_matching(P, Q, plan, *, ax=None, threshold: float = 1e-9):
 
 
 def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
-    """Contours of f on the plane and iterates of each scheme (dict name -> (k, 2) array)."""
+    """Contours of f on the plane and iterates of each scheme (dict name -> (k, 2) array).
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array (..., 2) of points to values.
+    paths : dict
+        Scheme name -> (k, 2) iterates.
+    extent : tuple of 4 floats
+
+    Returns
+    -------
+    (fig, ax)
+    """
     x = np.linspace(extent[0], extent[1], 161)
     y = np.linspace(extent[2], extent[3], 161)
     XX, YY = np.meshgrid(x, y)
@@ -116,7 +183,18 @@ def plot_minimizing_movement(f, paths: dict, *, extent=(-1.2, 1.2, -1.2, 1.2)):
 
 
 def plot_distance_comparison(ns, values: dict, seconds: dict):
-    """Two panels against the number of particles: each distance's value, and its time."""
+    """Two panels against the number of particles: each distance's value, and its time.
+
+    Parameters
+    ----------
+    ns : sequence of int
+    values, seconds : dict
+        Distance name -> values (and times) per n.
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
+    """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     for (name, v), marker in zip(values.items(), "osd^", strict=False):
         ax1.plot(ns, v, "-" + marker, label=name)
@@ -133,21 +211,42 @@ def plot_distance_comparison(ns, values: dict, seconds: dict):
     return fig, (ax1, ax2)
 
 
-def plot_metric_speed(times, steps, to_start, grad_norms):
+def plot_metric_speed(times, distances, to_start, grad_norms):
     r"""Left: metric speed :math:`W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t` against
     :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}`. Right: :math:`W_2(\mu_0, \mu_t)` and the path length.
+
+    Parameters
+    ----------
+    times : array_like of shape (s,)
+        Snapshot times (``run.times``).
+    distances : array_like of shape (s - 1,)
+        :math:`W_2` between consecutive snapshots (formerly ``steps``), the first output of
+        :func:`mfnet_lite.transport.snapshot_distances`.
+    to_start : array_like of shape (s,)
+        :math:`W_2` from the first snapshot.
+    grad_norms : array_like of shape (s,)
+        :math:`\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}` at each snapshot.
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
     """
+    distances = np.asarray(distances, float)
     times = np.asarray(times, float)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     mid = (times[:-1] + times[1:]) / 2
     ax1.semilogy(
-        mid, steps / np.diff(times), "o", ms=3, label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$"
+        mid,
+        distances / np.diff(times),
+        "o",
+        ms=3,
+        label=r"$W_2(\mu_{t_k}, \mu_{t_{k+1}})/\Delta t$",
     )
     ax1.semilogy(times, grad_norms, "-", label=r"$\|\nabla V_{\mu_t}\|_{L^2(\mu_t)}$")
     ax1.set(xlabel="mean-field time $t$", ylabel="speed")
     ax1.legend(fontsize="small")
     ax2.plot(times, to_start, label=r"$W_2(\mu_0, \mu_t)$")
-    ax2.plot(times, np.concatenate([[0], np.cumsum(steps)]), "--", label="length of the path")
+    ax2.plot(times, np.concatenate([[0], np.cumsum(distances)]), "--", label="length of the path")
     ax2.set(xlabel="mean-field time $t$", ylabel="distance")
     ax2.legend(fontsize="small")
     fig.tight_layout()
@@ -155,7 +254,19 @@ def plot_metric_speed(times, steps, to_start, grad_norms):
 
 
 def plot_matchings(P, Q, shifts, *, rng=0):
-    """One panel per shift of Q along the first axis: the optimal matching and three distances."""
+    """One panel per shift of Q along the first axis: the optimal matching and three distances.
+
+    Parameters
+    ----------
+    P, Q : array_like of shape (n, 2)
+    shifts : sequence of float
+    rng : None, int or numpy.random.Generator, default 0
+        The directions of the sliced distance.
+
+    Returns
+    -------
+    (fig, axes)
+    """
     from ..transport import optimal_plan, sinkhorn_w2, sliced_w2, w2
 
     P, Q = np.asarray(P, float), np.asarray(Q, float)
@@ -180,6 +291,17 @@ def plot_chaos(result, *, times=None):
     run), log–log, with a slope :math:`-1/2` guide through the first width. Right:
     :math:`\sqrt m\,\Delta_m(t)` against t, one line per width (the lines collapse where the
     rate holds).
+
+    Parameters
+    ----------
+    result : ChaosResult
+        From :func:`mfnet_lite.chaos.coupled_gaps`.
+    times : sequence of float, optional
+        The times of the left panel (the nearest recorded ones are used).
+
+    Returns
+    -------
+    (fig, (ax1, ax2))
     """
     widths, all_times = np.asarray(result.widths, float), np.asarray(result.times, float)
     if times is None:
@@ -202,46 +324,100 @@ def plot_chaos(result, *, times=None):
     return fig, (ax1, ax2)
 
 
-def _circle_inputs(n_angles: int = 181):
-    theta = np.linspace(-np.pi, np.pi, n_angles)
-    return theta, np.column_stack([np.cos(theta), np.sin(theta)])
+class MixturePanel:
+    """Chapter 2's comparison on ``ax``: h of the mixture of measures against h of the segment.
+
+    Artists made once and updated in place by :meth:`show`; :func:`animate_mixture` and
+    :func:`mfnet_lite.widgets.mixture_explorer` both draw through it. With ``risk_ax`` it also
+    draws the two risks along ``ts`` with a dot at the current ``t``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    net0, net1 : Network
+        Two mean-field networks of the same width, d = 2.
+    X, y : arrays
+        The data of the risks.
+    risk_ax : matplotlib Axes, optional
+    ts : array_like, optional
+        The values of t of the risk curves (needed with ``risk_ax``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the networks cannot be mixed (not mean-field, other d).
+    """
+
+    def __init__(self, ax, net0: Network, net1: Network, X, y, *, risk_ax=None, ts=None):
+        from ..model import loss
+        from ..transport import mixture, segment
+
+        self.net0, self.net1, self.X, self.y = net0, net1, X, y
+        self._mixture, self._segment, self._loss = mixture, segment, loss
+        self.theta, self.C = circle()
+        h0 = net0.predict(self.C)
+        (self.mix_line,) = ax.plot(self.theta, h0, lw=2, label="mixture of measures")
+        (self.seg_line,) = ax.plot(self.theta, h0, "--", lw=2, label="segment of parameters")
+        top = max(np.abs(h0).max(), np.abs(net1.predict(self.C)).max())
+        ax.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
+        ax.legend(fontsize="small", loc="lower left")
+        self.risk_ax = risk_ax
+        if risk_ax is not None:
+            ts = np.asarray(ts, float)
+            F = [self.risks(t)[0] for t in ts]
+            G = [self.risks(t)[1] for t in ts]
+            risk_ax.plot(ts, F, lw=2, label="$F$ (mixture)")
+            risk_ax.plot(ts, G, "--", lw=2, label="$G$ (segment)")
+            (self.F_dot,) = risk_ax.plot([ts[0]], [F[0]], "o", color="C0")
+            (self.G_dot,) = risk_ax.plot([ts[0]], [G[0]], "o", color="C1")
+            risk_ax.set(xlabel="$t$", ylabel="risk")
+            risk_ax.legend(fontsize="small")
+
+    def networks(self, t: float):
+        """The mixture and the segment network at ``t``."""
+        return self._mixture(self.net0, self.net1, t), self._segment(self.net0, self.net1, t)
+
+    def risks(self, t: float) -> tuple[float, float]:
+        """``(F, G)``: the risk of the mixture and of the segment at ``t``."""
+        mix, seg = self.networks(t)
+        return self._loss(mix, self.X, self.y), self._loss(seg, self.X, self.y)
+
+    def show(self, t: float) -> tuple[float, float]:
+        """Draw both functions at ``t`` (and the dots on the risk curves); returns ``(F, G)``."""
+        mix, seg = self.networks(t)
+        self.mix_line.set_ydata(mix.predict(self.C))
+        self.seg_line.set_ydata(seg.predict(self.C))
+        F, G = self._loss(mix, self.X, self.y), self._loss(seg, self.X, self.y)
+        if self.risk_ax is not None:
+            self.F_dot.set_data([t], [F])
+            self.G_dot.set_data([t], [G])
+        return F, G
 
 
 def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     """Sweep t from 0 to 1: h of the mixture of measures against h of the segment of parameters.
 
-    ``net0`` and ``net1`` have the same width and d = 2; inputs are drawn on the unit circle.
-    """
-    from ..model import loss
-    from ..transport import mixture
+    Parameters
+    ----------
+    net0, net1 : Network
+        Mean-field networks of the same width, d = 2; drawn on inputs on the unit circle.
+    X, y : arrays
+        The data of the risks F (mixture) and G (segment).
+    frames : int, default 21
 
-    theta, C = _circle_inputs()
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+    """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     ts = np.linspace(0, 1, frames)
-    F = [loss(mixture(net0, net1, t), X, y) for t in ts]
-    seg = [
-        net0.replace(a=(1 - t) * net0.a + t * net1.a, B=(1 - t) * net0.B + t * net1.B) for t in ts
-    ]
-    G = [loss(s, X, y) for s in seg]
-    (l1,) = ax1.plot(theta, net0.predict(C), lw=2, label="mixture of measures")
-    (l2,) = ax1.plot(theta, net0.predict(C), "--", lw=2, label="segment of parameters")
-    top = max(np.abs(net0.predict(C)).max(), np.abs(net1.predict(C)).max())
-    ax1.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
-    ax1.legend(fontsize="small", loc="lower left")
-    ax2.plot(ts, F, lw=2, label="$F$ (mixture)")
-    ax2.plot(ts, G, "--", lw=2, label="$G$ (segment)")
-    (dot1,) = ax2.plot([0], [F[0]], "o", color="C0")
-    (dot2,) = ax2.plot([0], [G[0]], "o", color="C1")
-    ax2.set(xlabel="$t$", ylabel="risk")
-    ax2.legend(fontsize="small")
+    panel = MixturePanel(ax1, net0, net1, X, y, risk_ax=ax2, ts=ts)
     fig.tight_layout()
 
     def draw(k):
-        l1.set_ydata(mixture(net0, net1, ts[k]).predict(C))
-        l2.set_ydata(seg[k].predict(C))
-        dot1.set_data([ts[k]], [F[k]])
-        dot2.set_data([ts[k]], [G[k]])
-        return l1, l2, dot1, dot2
+        panel.show(ts[k])
+        return panel.mix_line, panel.seg_line, panel.F_dot, panel.G_dot
 
     anim = FuncAnimation(fig, draw, frames=frames, interval=150, blit=False)
     return describe(
@@ -258,17 +434,35 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
 
     ``to_start`` (from :func:`mfnet_lite.transport.snapshot_distances`) fills the right panel;
     every ``stride``-th snapshot is a frame.
+
+    Parameters
+    ----------
+    run : Run
+        d = 2, recorded with ``record_every``.
+    teacher : Network, optional
+    to_start : array_like of shape (s,), optional
+    stride : int, default 1
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If a network does not have d = 2.
     """
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
-    pos = np.abs(run.a_history)[:, :, None] * run.B_history
+    pos = particle_positions(run.a_history, run.B_history)
     colors = _colors(run.a_history[0])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
     lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)
     scat.set_paths(sign_markers(run.a_history[0]))  # the sign by shape as well as colour
     if teacher is not None:
-        tpos = np.abs(teacher.a)[:, None] * teacher.B
+        tpos = particle_positions(teacher.a, teacher.B)
         ax1.scatter(*tpos.T, marker="*", s=160, c="k", label="teacher neurons")
         ax1.legend(fontsize="small", loc="lower left")
     ax1.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel=r"$|a_j|\,b_{j,1}$")
@@ -307,6 +501,22 @@ def animate_functions(runs: dict, teacher: Network | None = None):
 
     ``runs`` maps a label to a run; the runs must share their snapshot steps (same ``steps`` and
     ``record_every``). Chapter 2 uses it for students of different widths drawn from one measure.
+
+    Parameters
+    ----------
+    runs : dict
+        Label -> run (d = 2), all recorded at the same steps.
+    teacher : Network, optional
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`mfnet_lite.plots.jshtml`.
+
+    Raises
+    ------
+    ValueError
+        If a run does not have d = 2 or was recorded at other steps.
     """
     runs = dict(runs)
     first = next(iter(runs.values()))
@@ -315,7 +525,7 @@ def animate_functions(runs: dict, teacher: Network | None = None):
             raise ValueError(f"animate_functions draws d = 2 networks; got d = {run.net.d}.")
         if not np.array_equal(run.snapshot_steps, first.snapshot_steps):
             raise ValueError(f"run {label!r} was recorded at other steps than the first run.")
-    theta, C = _circle_inputs()
+    theta, C = circle()
     curves = {k: np.array([s.predict(C) for s in r.snapshots()]) for k, r in runs.items()}
     fig, ax = plt.subplots()
     lines = [ax.plot(theta, c[0], lw=2, label=k)[0] for k, c in curves.items()]

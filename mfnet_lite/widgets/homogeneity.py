@@ -5,18 +5,32 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import renamed_keywords, replayable
 from ..model import sample_outputs
 from ._render import figure, show
 
 __all__ = ["output_scaling_explorer"]
 
 
-def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
+@renamed_keywords(seed="rng")
+def output_scaling_explorer(*, n_networks: int = 2000, rng=0):
     """Sliders for the width m and the scaling; the histogram of h(x) over random networks.
 
     The histogram is one ``stairs`` artist updated in place (``benchmarks/widgets.py`` times a
     change).
+
+    Parameters
+    ----------
+    n_networks : int, default 2000
+        Random networks per histogram.
+    rng : None, int or numpy.random.Generator, default 0
+        Every setting redraws from the same state, so a slider moved back shows the same picture.
+
+    Returns
+    -------
+    ipywidgets.VBox
     """
+    replay = replayable(rng)
     x = np.array([1.0, 0.0])
     edges = np.linspace(-2.5, 2.5, 61)
     width = widgets.SelectionSlider(
@@ -35,7 +49,7 @@ def output_scaling_explorer(*, n_networks: int = 2000, seed: int = 0):
     text = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
 
     def update(*_):
-        values = sample_outputs(x, width.value, n_networks, seed, scale=scale.value)
+        values = sample_outputs(x, width.value, n_networks, replay(), scale=scale.value)
         density, _ = np.histogram(values, bins=edges, density=True)
         bars.set_data(values=density)
         ax.set_ylim(0, max(0.8, 1.05 * density.max()))

@@ -5,18 +5,37 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import renamed_keywords, replayable, spawn
 from ..data import sphere, teacher_student
 from ..lazy import Linearization, lazy_gd, linearized_gd, relative_movement, symmetric_init
+from ..plots.meanfield import particle_positions
 from ._render import figure, show
 
 __all__ = ["lazy_explorer"]
 
 
-def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, seed: int = 0):
+@renamed_keywords(seed="rng")
+def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, rng=0):
     """Sliders for α and the width m: risks of the network and of its linearisation (left) and
-    the neurons |a_j| b_j at the start (grey) and the end (right)."""
-    X, y, teacher = teacher_student(n, d, m0, seed)
-    X_test = sphere(500, d, seed + 1)
+    the neurons |a_j| b_j at the start (grey) and the end (right).
+
+    Parameters
+    ----------
+    n, d, m0 : int
+        Training inputs, dimension, teacher width.
+    steps : int, default 600
+    rng : None, int or numpy.random.Generator, default 0
+        Teacher and data, then 500 test inputs, from one stream; the students from a second
+        one, redrawn from the same state at every change.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    data_rng, student_rng = spawn(rng, 2)
+    X, y, teacher = teacher_student(n, d, m0, data_rng)
+    X_test = sphere(500, d, data_rng)
+    replay = replayable(student_rng)
     y_test = teacher.predict(X_test)
     alpha = widgets.FloatLogSlider(value=1.0, base=10, min=-0.5, max=2, description="α")
     width = widgets.SelectionSlider(options=[20, 50, 100, 200], value=100, description="m")
@@ -35,7 +54,7 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
     ax_n.set(aspect="equal", xlabel=r"$|a_j|b_{j,1}$", ylabel=r"$|a_j|b_{j,2}$")
 
     def update(*_):
-        net0 = symmetric_init(width.value, d, seed + 2, alpha=alpha.value)
+        net0 = symmetric_init(width.value, d, replay(), alpha=alpha.value)
         run = lazy_gd(net0, X, y, 2.0, steps, record_every=steps)
         lin = linearized_gd(net0, X, y, 2.0, steps)
         gap = np.linalg.norm(run.net.predict(X_test) - Linearization(net0).predict(X_test, lin.net))
@@ -43,7 +62,7 @@ def lazy_explorer(*, n: int = 40, d: int = 2, m0: int = 3, steps: int = 600, see
         risk.set_data(np.arange(len(run.losses)), run.losses / run.losses[0])
         risk_lin.set_data(np.arange(len(lin.losses)), lin.losses / lin.losses[0])
         for line, i in ((start, 0), (end, -1)):
-            p = np.abs(run.a_history[i])[:, None] * run.B_history[i]
+            p = particle_positions(run.a_history[i], run.B_history[i])
             line.set_data(p[:, 0], p[:, 1])
         ax_n.relim()
         ax_n.autoscale_view()

@@ -22,6 +22,17 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
     neurons at :math:`|a_j|\\,b_j` with their paths, and the teacher (stars, dotted lines);
     right: the loss over its start against mean-field time (the picture of
     :func:`~mfnet_lite.plots.plot_particles` and :func:`~mfnet_lite.plots.plot_relative_losses`).
+
+    Parameters
+    ----------
+    n : int, default 100
+        Training inputs.
+    steps : int, default 1500
+    record_every : int, default 25
+
+    Returns
+    -------
+    ipywidgets.VBox
     """
     m = widgets.SelectionSlider(
         options=[3, 5, 6, 8, 10, 20, 50, 100, 200], value=50, description="m"
@@ -56,7 +67,7 @@ def global_convergence_explorer(*, n: int = 100, steps: int = 1500, record_every
             step=step.value,
             steps=steps,
             radius=radius.value,
-            seed=seed.value,
+            rng=seed.value,
             rtol=RTOL,
             record_every=record_every,
         )

@@ -5,35 +5,40 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..model import Network, loss
-from ..plots.measures import _circle_inputs, plot_matching
-from ..transport import TransportError, mixture, optimal_plan, sinkhorn_w2, sliced_w2, w2
+from .._validation import renamed_keywords, replayable
+from ..model import Network
+from ..plots.measures import MixturePanel, plot_matching
+from ..transport import TransportError, optimal_plan, sinkhorn_w2, sliced_w2, w2
 from ._render import figure, show
 
 __all__ = ["mixture_explorer", "distance_explorer"]
 
 
 def mixture_explorer(net0: Network, net1: Network, X, y):
-    """A slider for t: h of the mixture (1-t)μ0 + tμ1 against h of (1-t)W0 + tW1, and both risks."""
-    theta, C = _circle_inputs()
+    """A slider for t: h of the mixture (1-t)μ0 + tμ1 against h of (1-t)W0 + tW1, and both risks.
+
+    Draws through :class:`mfnet_lite.plots.MixturePanel`, the panel of
+    :func:`~mfnet_lite.plots.animate_mixture`.
+
+    Parameters
+    ----------
+    net0, net1 : Network
+        Mean-field networks of the same width, d = 2.
+    X, y : arrays
+        The data of the risks.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
     t = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t")
     out = widgets.Output()
     fig, ax = figure((5.5, 3.2), left=0.12, right=0.97, bottom=0.16, top=0.96)
-    (l1,) = ax.plot(theta, net0.predict(C), lw=2, label="mixture of measures")
-    (l2,) = ax.plot(theta, net0.predict(C), "--", lw=2, label="segment of parameters")
-    top = max(np.abs(net0.predict(C)).max(), np.abs(net1.predict(C)).max())
-    ax.set(xlabel=r"angle $\theta$ of $x$", ylabel="$h(x)$", ylim=(-1.6 * top, 1.6 * top))
-    ax.legend(fontsize="small", loc="lower left")
+    panel = MixturePanel(ax, net0, net1, X, y)
     text = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
 
     def update(*_):
-        mix = mixture(net0, net1, t.value)
-        seg = net0.replace(
-            a=(1 - t.value) * net0.a + t.value * net1.a, B=(1 - t.value) * net0.B + t.value * net1.B
-        )
-        l1.set_ydata(mix.predict(C))
-        l2.set_ydata(seg.predict(C))
-        F, G = loss(mix, X, y), loss(seg, X, y)
+        F, G = panel.show(t.value)
         text.set_text(f"F = {F:.4f}   G = {G:.4f}")
         alt = (
             f"At t = {t.value:.2f}: the function h on the unit circle for the mixture of the "
@@ -47,14 +52,26 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
     return widgets.VBox([t, out])
 
 
-def distance_explorer(P, Q, *, seed: int = 0):
+@renamed_keywords(seed="rng")
+def distance_explorer(P, Q, *, rng=0):
     r"""A slider shifting the cloud Q to the right: W2, sliced W2, Sinkhorn and the matching.
 
     ``P`` and ``Q`` are (n, 2) uniform clouds of the same size, so the exact plan is a matching.
     A translation never changes the optimal plan (chapter 3): the panel says whether the plan
     is the one at shift 0, and prints the exact value that the translation identity
     :math:`W_2^2(P, Q + s) = W_2^2(P, Q) + |s|^2 - 2\langle s, m_P - m_Q\rangle` predicts.
+
+    Parameters
+    ----------
+    P, Q : array_like of shape (n, 2)
+    rng : None, int or numpy.random.Generator, default 0
+        The directions of the sliced distance, the same at every shift.
+
+    Returns
+    -------
+    ipywidgets.VBox
     """
+    replay = replayable(rng)
     P, Q = np.asarray(P, float), np.asarray(Q, float)
     shift = widgets.FloatSlider(value=1.0, min=-3.0, max=3.0, step=0.25, description="shift")
     out = widgets.Output()
@@ -79,7 +96,7 @@ def distance_explorer(P, Q, *, seed: int = 0):
             0.02,
             f"W2² = {w2(P, Qs) ** 2:.3f} (identity: {predicted:.3f})\n"
             f"plan as at shift 0: {'yes' if np.allclose(plan, plan0) else 'no'}\n"
-            f"√2·sliced = {np.sqrt(2) * sliced_w2(P, Qs, rng=seed):.3f}\n"
+            f"√2·sliced = {np.sqrt(2) * sliced_w2(P, Qs, rng=replay()):.3f}\n"
             f"Sinkhorn = {sinkhorn}",
             transform=ax.transAxes,
             family="monospace",

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np
 
+from .._validation import renamed_keywords, replayable, spawn
 from ..data import ntk_synthetic
-from ..kernels import h_infinity, lambda_min
-from ..ntk import init_du, lambda_max, rate_bound, train_first_layer
+from ..kernels import h_infinity, lambda_max, lambda_min
+from ..ntk import init_du, train_first_layer
+from ..plots.ntk import StepSweepPanel
 from ._render import figure, show
 
 __all__ = ["ntk_explorer"]
 
 
-def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
+@renamed_keywords(seed="rng")
+def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, rng=0):
     r"""Sliders for the width :math:`m` and the step as a fraction of the stable limit.
 
     The step is :math:`\eta = s \cdot 2/\lambda_{\max}(H^\infty)`; for :math:`s > 1` the
@@ -22,8 +24,22 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
     is marked with a cross). Left: the loss over its start, with the
     theorem's line :math:`(1 - \eta\lambda_0/2)^k`; right: the fraction of activation patterns
     changed since initialisation. Data: ``n`` points on :math:`S^{d-1}`, labels :math:`N(0, 1)`.
+
+    Parameters
+    ----------
+    n, d : int
+        Inputs and dimension.
+    steps : int, default 60
+    rng : None, int or numpy.random.Generator, default 0
+        The data from one stream, the networks from a second, replayed at every change.
+
+    Returns
+    -------
+    ipywidgets.VBox
     """
-    X, y = ntk_synthetic(n, d, seed)
+    data_rng, net_rng = spawn(rng, 2)
+    X, y = ntk_synthetic(n, d, data_rng)
+    replay = replayable(net_rng)
     H = h_infinity(X)
     lam0, lam_max = lambda_min(H), lambda_max(H)
     width = widgets.SelectionSlider(
@@ -34,32 +50,23 @@ def ntk_explorer(*, n: int = 100, d: int = 100, steps: int = 60, seed: int = 0):
     )
     out = widgets.Output()
     fig, (ax1, ax2) = figure((9, 3.3), 2)
-    k = np.arange(steps + 1)
-    (loss_line,) = ax1.semilogy(k, np.ones_like(k, float), "C0", label="network")
-    (bound_line,) = ax1.semilogy(k, np.ones_like(k, float), "r--", label=r"$(1-\eta\lambda_0/2)^k$")
-    (cross,) = ax1.semilogy([], [], "x", color="C3", ms=10, mew=2)
-    (pattern_line,) = ax2.plot(k, np.zeros_like(k, float), "C1")
-    ax1.set(xlabel="iteration $k$", ylabel="loss / initial loss", ylim=(1e-16, 1e3))
-    ax2.set(xlabel="iteration $k$", ylabel="fraction of patterns changed")
+    # the panel of plot_step_sweep, one slot, artists made once and updated in place
+    panel = StepSweepPanel(
+        ax1, ax2, 1, colors=["C0"], rate_color="r", rate_label=r"$(1-\eta\lambda_0/2)^k$"
+    )
+    ax1.set(xlim=(0, steps), ylim=(1e-16, 1e3))
+    ax2.set_xlim(0, steps)
+    panel.loss[0].set_label("network")
     ax1.legend(loc="lower left", fontsize="small")
     text = ax1.text(0.98, 0.95, "", transform=ax1.transAxes, ha="right", va="top")
     fig.tight_layout()
 
     def update(*_):
         step = frac.value * 2 / lam_max
-        net = init_du(width.value, d, seed + 1)
+        net = init_du(width.value, d, replay())
         run = train_first_layer(net, X, y, step, steps, stop_on_divergence=True)
-        kk = np.arange(run.steps_taken + 1)
-        loss_line.set_data(kk, np.maximum(run.losses / run.losses[0], 1e-300))
-        stable = step < 2 / lam_max  # beyond the stable limit the rate line means nothing
-        bound = rate_bound(1.0, lam0, step, steps) if stable else np.full(steps + 1, np.nan)
-        bound_line.set_data(k, bound)
-        cross.set_data(
-            kk[-1:] if run.diverged else [],
-            (run.losses[-1:] / run.losses[0]) if run.diverged else [],
-        )
-        pattern_line.set_data(kk, run.pattern_change)
-        ax2.set_ylim(0, max(0.02, 1.1 * run.pattern_change.max()))
+        panel.show({"network": run}, lam0, lam_max, steps=steps)
+        ax2.set_ylim(0, max(0.02, 1.1 * run.records["pattern_change"].max()))
         status = "diverged" if run.diverged else f"final ratio {run.losses[-1] / run.losses[0]:.1e}"
         text.set_text(f"η = {step:.2f}, λ0 = {lam0:.2f}; {status}")
         alt = (
