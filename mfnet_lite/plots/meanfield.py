@@ -71,7 +71,8 @@ def _reach(run: Run, teacher: Network) -> float:
     return 1.1 * r
 
 
-def _colors(a) -> np.ndarray:
+def sign_colors(a) -> np.ndarray:
+    """The colour of each neuron's output sign: ``POSITIVE`` where ``a > 0``, else ``NEGATIVE``."""
     return np.where(a > 0, POSITIVE, NEGATIVE)
 
 
@@ -131,17 +132,17 @@ class ParticlePanel:
         u = teacher.B / np.linalg.norm(teacher.B, axis=1, keepdims=True)
         self.teacher_lines.set_segments(np.stack([-reach * u, reach * u], axis=1))
         self.stars.set_offsets(particle_positions(teacher.a, teacher.B))
-        self.stars.set_facecolor(_colors(teacher.a))
+        self.stars.set_facecolor(sign_colors(teacher.a))
         self.ax.set(xlim=(-reach, reach), ylim=(-reach, reach))
 
     def show_student(self, a, B, a_history=None, B_history=None) -> None:
         r"""Dots at :math:`|a_j|\,b_j`, and each neuron's path through the given snapshots."""
         self.dots.set_offsets(particle_positions(a, B))
-        self.dots.set_color(_colors(a))
+        self.dots.set_color(sign_colors(a))
         self.dots.set_paths(sign_markers(a))
         if self.paths is not None and a_history is not None:
             self.paths.set_segments(particle_positions(a_history, B_history).transpose(1, 0, 2))
-            self.paths.set_color(_colors(a))
+            self.paths.set_color(sign_colors(a))
 
     def show_run(self, run: Run, teacher: Network) -> None:
         """The teacher and the run's last snapshot with the paths that led there."""

@@ -9,7 +9,7 @@ from matplotlib.animation import FuncAnimation
 from ..data import circle
 from ..model import Network
 from ._style import describe
-from .meanfield import _colors, particle_positions, sign_markers
+from .meanfield import particle_positions, sign_colors, sign_markers
 
 __all__ = [
     "plot_convexity",
@@ -456,7 +456,7 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
     pos = particle_positions(run.a_history, run.B_history)
-    colors = _colors(run.a_history[0])
+    colors = sign_colors(run.a_history[0])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.8))
     lim = 1.15 * max(np.abs(pos).max(), 1.0)  # teacher neurons have |a*| |b*| = 1
     scat = ax1.scatter(pos[0, :, 0], pos[0, :, 1], s=10, c=colors)

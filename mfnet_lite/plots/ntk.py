@@ -297,7 +297,7 @@ def plot_seed_losses(runs: dict, *, ax=None):
     for (seed, run), color in zip(runs.items(), _colors(len(runs)), strict=True):
         k = np.arange(run.steps_taken + 1)
         ax.semilogy(k, run.losses / run.losses[0], color=color, label=f"seed {seed}")
-    ax.axhline(1.0, color="0.6", lw=0.8, ls=":")
+    ax.axhline(1.0, color="0.45", lw=0.8, ls=":")
     ax.set(xlabel="iteration $k$", ylabel="loss / initial loss")
     ax.legend(fontsize="small", ncol=2)
     fig.tight_layout()
