@@ -101,6 +101,10 @@ def prose_blocks(html: str) -> list[str]:
     never fuses into one number); of a cell's output only its figure captions are kept.
     """
     article = _article(BeautifulSoup(html, "html.parser"))
+    # An animation's print strip: frame numbers and the animation's generated description (its
+    # alt text, mfnet_lite.plots.jshtml), not prose that a reader could find wrong.
+    for strip in article.select(".anim-print-strip"):
+        strip.decompose()
     for output in article.select(".cell_output"):
         captions = output.find_all("figcaption")
         output.clear()
