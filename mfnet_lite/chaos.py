@@ -53,7 +53,7 @@ class ChaosResult:
     times : ndarray of shape (s,)
         Mean-field times :math:`t = \\text{step} \\times \\text{iteration}` of the records.
     gaps : ndarray of shape (s, k)
-        :math:`\\Delta_m(t)`, the root mean square over particles and seeds.
+        :math:`\\Delta_m(t)`, the root mean square over particles and draws.
     reference_losses : ndarray of shape (s,)
         The reference run's risk at the recorded times.
     reference : int
@@ -94,7 +94,7 @@ def coupled_gaps(
     widths: Sequence[int],
     *,
     reference: int = 10_000,
-    seeds: int = 4,
+    draws: int = 4,
     step: float = 1.0,
     steps: int = 100,
     record_every: int = 10,
@@ -103,7 +103,7 @@ def coupled_gaps(
 ) -> ChaosResult:
     r"""The synchronous coupling gap :math:`\Delta_m(t)` between m particles and the limit.
 
-    For each width m and each of ``seeds`` draws, m particles uniform on the sphere of radius
+    For each width m and each of ``draws`` draws, m particles uniform on the sphere of radius
     ``radius`` in :math:`\mathbb{R}^{d+1}` (``init_network``'s law :math:`\mu_0`) run mean-field
     gradient descent, while tracers started at the same points move with the velocity field of
     a reference run of ``reference`` particles from the same law (see the module docstring):
@@ -112,7 +112,7 @@ def coupled_gaps(
 
         w_j \leftarrow w_j - \eta \nabla V_{\mu^m}(w_j), \qquad
         \bar w_j \leftarrow \bar w_j - \eta \nabla V_{\mu^M}(\bar w_j), \qquad
-        \Delta_m = \Big(\operatorname{mean}_{\text{seeds}, j} \|w_j - \bar w_j\|^2\Big)^{1/2}.
+        \Delta_m = \Big(\operatorname{mean}_{\text{draws}, j} \|w_j - \bar w_j\|^2\Big)^{1/2}.
 
     All systems step together, in one array.
 
@@ -124,7 +124,7 @@ def coupled_gaps(
         The widths m, each >= 1 and below ``reference``.
     reference : int, default 10 000
         The reference width M that stands in for the mean-field limit.
-    seeds : int, default 4
+    draws : int, default 4
         Independent draws per width.
     step : float, default 1.0
         The step :math:`\eta > 0` (mean-field time per iteration).
@@ -161,7 +161,7 @@ def coupled_gaps(
     widths = np.array([check_int(m, "widths", low=1, high=reference - 1) for m in widths])
     if widths.size == 0:
         raise ValueError("widths must hold at least one width.")
-    seeds = check_int(seeds, "seeds", low=1)
+    draws = check_int(draws, "draws", low=1)
     step = check_scalar(step, "step", low=0.0, include_low=False)
     steps = check_int(steps, "steps", low=1)
     record_every = check_int(record_every, "record_every", low=1)
@@ -170,7 +170,7 @@ def coupled_gaps(
     d = X.shape[1]
 
     ref = init_network(reference, d, rng, radius=radius).W
-    starts = [init_network(m, d, rng, radius=radius).W for m in widths for _ in range(seeds)]
+    starts = [init_network(m, d, rng, radius=radius).W for m in widths for _ in range(draws)]
     sizes = np.array([s.shape[0] for s in starts])
     groups = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     owner = np.repeat(np.arange(len(starts)), sizes)  # which system each particle belongs to
@@ -188,7 +188,7 @@ def coupled_gaps(
             if k in recorded:
                 sq = np.sum((W - T) ** 2, axis=1)
                 per_system = np.add.reduceat(sq, groups) / sizes  # mean within each system
-                gaps.append(np.sqrt(per_system.reshape(len(widths), seeds).mean(axis=1)))
+                gaps.append(np.sqrt(per_system.reshape(len(widths), draws).mean(axis=1)))
                 losses.append(0.5 * np.mean(r_ref**2))
             if k == steps:
                 break

@@ -17,13 +17,13 @@ def data():
 
 def test_coupled_gaps_match_an_independent_simulation(data):
     X, y, _ = data
-    widths, M, seeds, step, steps, every, radius = [5, 12], 150, 2, 2.0, 12, 4, 0.3
+    widths, M, draws, step, steps, every, radius = [5, 12], 150, 2, 2.0, 12, 4, 0.3
     res = mf.chaos.coupled_gaps(
         X,
         y,
         widths,
         reference=M,
-        seeds=seeds,
+        draws=draws,
         step=step,
         steps=steps,
         record_every=every,
@@ -33,7 +33,7 @@ def test_coupled_gaps_match_an_independent_simulation(data):
     # the same draws, in the documented order: the reference first, then width by width
     rng = np.random.default_rng(7)
     ref0 = mf.model.init_network(M, 2, rng, radius=radius)
-    starts = [mf.model.init_network(m, 2, rng, radius=radius) for m in widths for _ in range(seeds)]
+    starts = [mf.model.init_network(m, 2, rng, radius=radius) for m in widths for _ in range(draws)]
     ref_run = mf.train.gd(ref0, X, y, step, steps, record_every=1)
     refs = list(ref_run.snapshots())
     expected = np.zeros((steps // every + 1, len(widths)))
@@ -43,7 +43,7 @@ def test_coupled_gaps_match_an_independent_simulation(data):
         for k in range(steps + 1):
             if k % every == 0:
                 W = run.snapshot(k // every).W
-                expected[k // every, i // seeds] += np.mean(np.sum((W - T) ** 2, axis=1)) / seeds
+                expected[k // every, i // draws] += np.mean(np.sum((W - T) ** 2, axis=1)) / draws
             if k < steps:
                 r = refs[k].predict(X) - y
                 d_a, d_B = mf.model.phi_gradient(T[:, 0], T[:, 1:], X)
@@ -70,7 +70,7 @@ def test_coupled_gaps_same_seed_same_numbers(data):
         (dict(widths=[0]), "widths"),
         (dict(widths=[5], step=0.0), "step"),
         (dict(widths=[5], radius=-1.0), "radius"),
-        (dict(widths=[5], seeds=0), "seeds"),
+        (dict(widths=[5], draws=0), "draws"),
         (dict(widths=[5], record_every=0), "record_every"),
     ],
 )
