@@ -289,14 +289,17 @@ def _check_same_shape(net, net0: Network, name: str) -> None:
         )
 
 
-def relative_movement(run: Run) -> float:
-    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of all parameters).
+def relative_movement(run: Run, layer: str = "both") -> float:
+    r""":math:`\|W_T - W_0\| / \|W_0\|` over the whole run (Frobenius norm of the parameters).
 
     Parameters
     ----------
     run : Run
         Any training run of the package (gd, heavy ball, kinetic, lazy_gd, linearized_gd,
         ntk.train_first_layer): its first and last snapshots are compared.
+    layer : {"both", "a", "B"}, default "both"
+        Which parameters are measured: all of them, the output weights ``a`` only, or the
+        first layer ``B`` only (the one Du et al.'s model trains, chapter 6).
 
     Returns
     -------
@@ -306,12 +309,22 @@ def relative_movement(run: Run) -> float:
     ------
     TypeError
         If ``run`` is not a :class:`~mfnet_lite.Run`.
+    ValueError
+        If ``layer`` is not one of the three names.
     """
     if not isinstance(run, Run):
         raise TypeError(f"run must be a mfnet_lite.Run; got {type(run).__name__}.")
-    W0 = np.column_stack([run.a_history[0], run.B_history[0]])
-    WT = np.column_stack([run.a_history[-1], run.B_history[-1]])
-    return float(np.linalg.norm(WT - W0) / np.linalg.norm(W0))
+    parts = {"both": (True, True), "a": (True, False), "B": (False, True)}
+    if layer not in parts:
+        raise ValueError(f'layer must be "both", "a" or "B"; got {layer!r}.')
+    use_a, use_B = parts[layer]
+
+    def flat(k):
+        return np.concatenate(
+            ([run.a_history[k]] if use_a else []) + ([run.B_history[k].ravel()] if use_B else [])
+        )
+
+    return float(np.linalg.norm(flat(-1) - flat(0)) / np.linalg.norm(flat(0)))
 
 
 def movement_bound(net0: Network, X, y, time: float) -> float:

@@ -233,3 +233,15 @@ def test_sweep_slopes_known_answer_and_checks():
         mf.lazy.sweep_slopes(x[:3], sweep, keys=["a"])
     with pytest.raises(ValueError, match="positive"):
         mf.lazy.sweep_slopes(x, sweep, keys=["z"])
+
+
+def test_relative_movement_of_one_layer_on_a_du_run():
+    """layer="B" on chapter 6's model (a fixed): the first layer's relative movement, by hand."""
+    X, y = mf.data.ntk_synthetic(20, 5, 0)
+    run = mf.ntk.train_first_layer(mf.ntk.init_du(30, 5, 1), X, y, 0.5, 20)
+    by_hand = np.linalg.norm(run.net.B - run.net0.B) / np.linalg.norm(run.net0.B)
+    np.testing.assert_allclose(relative_movement(run, layer="B"), by_hand, rtol=1e-12)
+    assert relative_movement(run, layer="a") == 0.0  # the output weights never move
+    assert relative_movement(run) < relative_movement(run, layer="B")  # |a| adds to |W_0| only
+    with pytest.raises(ValueError, match="layer"):
+        relative_movement(run, layer="W")
