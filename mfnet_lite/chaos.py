@@ -39,7 +39,7 @@ import numpy as np
 from ._validation import check_array, check_int, check_rng, check_scalar
 from .model import init_network
 
-__all__ = ["ChaosResult", "coupled_gaps", "loglog_slope"]
+__all__ = ["ChaosResult", "coupled_gaps"]
 
 
 @dataclass(frozen=True)
@@ -206,37 +206,3 @@ def coupled_gaps(
         reference_losses=np.array(losses),
         reference=reference,
     )
-
-
-def loglog_slope(x, y) -> float:
-    r"""The least-squares slope of :math:`\log y` against :math:`\log x` (a fitted power).
-
-    Parameters
-    ----------
-    x, y : array_like of shape (k,)
-        Positive values, k >= 2.
-
-    Returns
-    -------
-    float
-        The exponent p of the best fit :math:`y \approx c\, x^p`.
-
-    Raises
-    ------
-    ValueError
-        Shapes that differ, fewer than two points, or a value that is not positive.
-
-    Examples
-    --------
-    >>> round(loglog_slope([1, 4, 16], [1.0, 0.5, 0.25]), 6)
-    -0.5
-    """
-    x = check_array(x, "x", ndim=1, dtype=np.float64)
-    y = check_array(y, "y", ndim=1, dtype=np.float64)
-    if x.shape != y.shape or x.size < 2:
-        raise ValueError(
-            f"x and y must have the same shape (k,), k >= 2; got {x.shape}, {y.shape}."
-        )
-    if np.any(x <= 0) or np.any(y <= 0):
-        raise ValueError("x and y must be positive to take logarithms.")
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
