@@ -262,6 +262,7 @@ def _pages() -> list[str]:
     return [p for p in toc_pages() if p.startswith("chapters/ch") or p == "intro.html"]
 
 
+@pytest.mark.book  # reads the built pages, building the book when they are stale
 @pytest.mark.parametrize("page", _pages())
 def test_prose_numbers_are_glued_or_allowed(site, page):  # noqa: F811 - `site` is a fixture
     messages = check_page(site / page)
