@@ -11,7 +11,9 @@ The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
   most negative value of the potential :math:`V_\mu` on the unit sphere;
 - :func:`success_count`: how many seeds reach a small risk at a given width;
 - :func:`effective_step`: the step :math:`\eta/(1 - \beta)` that heavy ball takes where the
-  gradient changes slowly.
+  gradient changes slowly;
+- :func:`best_plain_step`: the gradient-descent step that reaches a target in the fewest
+  iterations, searched by bisection up to the edge where it stops reaching it.
 
 The task, the student and the potential :math:`V_\mu(w) = \frac1n\sum_i \ell'(h_\mu(x_i),
 y_i)\,\Phi(w)(x_i)` (with :math:`\nabla V_\mu(w_j) = m\,\nabla_{w_j} G`, chapter 3) are chapter
@@ -29,9 +31,17 @@ import numpy as np
 from . import data, meanfield
 from ._validation import check_array, check_int, check_rng, check_scalar, renamed_keywords
 from .model import Network, check_data, value_and_gradients
-from .train import Run, heavy_ball
+from .train import DivergenceError, Run, gd, heavy_ball
 
-__all__ = ["setup", "timed", "min_potential", "stationarity", "success_count", "effective_step"]
+__all__ = [
+    "setup",
+    "timed",
+    "min_potential",
+    "stationarity",
+    "success_count",
+    "effective_step",
+    "best_plain_step",
+]
 
 
 @renamed_keywords(seed="rng")
@@ -317,3 +327,119 @@ def effective_step(step: float, momentum: float) -> float:
     step = check_scalar(step, "step", low=0.0, include_low=False)
     momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, include_high=False)
     return step / (1.0 - momentum)
+
+
+def _iterations(net: Network, X, y, step: float, budget: int, rtol: float) -> int | None:
+    """Iterations plain GD needs to reach ``rtol`` times the first risk (None: not in budget)."""
+    try:
+        run = gd(net, X, y, step, budget, rtol=rtol, stop_on_divergence=True)
+    except DivergenceError:
+        return None
+    return run.steps_taken if run.losses[-1] <= rtol * run.losses[0] else None
+
+
+def best_plain_step(
+    net: Network,
+    X,
+    y,
+    *,
+    low: float = 4.0,
+    budget: int = 2000,
+    rtol: float = 1e-3,
+    xtol: float = 0.01,
+    fine: int = 8,
+) -> dict:
+    r"""The plain gradient-descent step that reaches ``rtol`` in the fewest iterations.
+
+    Gradient descent :func:`mfnet_lite.train.gd` from ``net`` counts the iterations
+    :math:`k(\eta)` until :math:`G(W_k) \le \mathrm{rtol}\cdot G(W_0)`, within ``budget``.
+    Larger steps are faster until the stability edge, where :math:`k(\eta)` stops being monotone
+    (chapter 7 shows it). So the search (i) doubles :math:`\eta` from ``low`` until a step fails,
+    (ii) bisects between the last success and the first failure down to a bracket of relative
+    width ``xtol`` (the *edge* :math:`\eta_{m edge}`, the largest step found to succeed), and
+    (iii) evaluates ``fine`` evenly spaced steps in :math:`[\eta_{m edge}/1.25, \eta_{m edge}]`,
+    since the best step lies just below the edge but not necessarily at it. The answer is the
+    step with the fewest iterations among all the steps evaluated.
+
+    Bisection assumes that the steps between the last success and the first failure fail from
+    one point on; near the edge this need not hold exactly, which is why every evaluation is
+    returned.
+
+    Parameters
+    ----------
+    net : Network
+        The starting network (left unchanged).
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    low : float, default 4.0
+        A step that reaches the target (checked).
+    budget : int, default 2000
+        The iteration budget of every run.
+    rtol : float, default 1e-3
+        The target, relative to the first risk.
+    xtol : float, default 0.01
+        Relative width of the final bracket around the edge.
+    fine : int, default 8
+        Steps evaluated below the edge.
+
+    Returns
+    -------
+    dict
+        ``step`` (the best step), ``iterations`` (its count), ``edge`` (the largest step that
+        succeeded), ``first_failure`` (the smallest step that failed), and ``evaluated``
+        (step -> iterations, None for a failure), sorted by step.
+
+    Raises
+    ------
+    ValueError
+        If ``low``, ``rtol`` or ``xtol`` is not positive, ``budget`` or ``fine`` below 1, or if
+        ``low`` itself does not reach the target (choose a smaller ``low``).
+
+    Examples
+    --------
+    >>> import mfnet_lite as mf
+    >>> X, y, _, student = mf.momentum.setup(n=20, m=20)
+    >>> found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, fine=2)
+    >>> found["edge"] < found["first_failure"] <= found["edge"] * 1.01 + 1e-12
+    True
+    """
+    low = check_scalar(low, "low", low=0.0, include_low=False)
+    rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
+    xtol = check_scalar(xtol, "xtol", low=0.0, include_low=False)
+    budget = check_int(budget, "budget", low=1)
+    fine = check_int(fine, "fine", low=1)
+    X, y = check_data(net, X, y)
+    evaluated: dict[float, int | None] = {}
+
+    def count(step: float) -> int | None:
+        if step not in evaluated:
+            evaluated[step] = _iterations(net, X, y, step, budget, rtol)
+        return evaluated[step]
+
+    if count(low) is None:
+        raise ValueError(
+            f"low == {low}: plain gradient descent does not reach {rtol:g} times the first risk "
+            f"within budget == {budget} iterations at this step; choose a smaller low."
+        )
+    good, bad = low, 2.0 * low
+    while count(bad) is not None:
+        good, bad = bad, 2.0 * bad
+        if bad > 1e12 * low:
+            raise ValueError(f"every step up to {bad:.3g} succeeds: the risk has no stability edge")
+    while bad - good > xtol * good:
+        middle = 0.5 * (good + bad)
+        if count(middle) is None:
+            bad = middle
+        else:
+            good = middle
+    for step in np.linspace(good / 1.25, good, fine):
+        count(float(step))
+    succeeded = {s: k for s, k in evaluated.items() if k is not None}
+    best = min(succeeded, key=lambda s: (succeeded[s], -s))
+    return {
+        "step": best,
+        "iterations": succeeded[best],
+        "edge": good,
+        "first_failure": bad,
+        "evaluated": dict(sorted(evaluated.items())),
+    }

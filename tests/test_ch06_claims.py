@@ -246,3 +246,24 @@ def test_beyond_the_limit_the_outcome_depends_on_the_seed():
         stalled += left > 1e-2 and abs(edge - 1) < 0.01
         converged += left < 1e-6 and edge < 0.99
     assert stalled >= 1 and converged >= 1  # measured 3 and 2 on these seeds
+
+
+@pytest.mark.filterwarnings("ignore::mfnet_lite.kernels.ParallelInputsWarning")
+def test_antipodal_pairs_make_h_infinity_singular():
+    """ex-ch6-parallel (b): 'any d + 1 antipodal pairs make H_infinity singular'. Independent of
+    the eigensolver: the null vector (c, -c) built from a linear relation sum_i c_i x_i = 0 is
+    annihilated by H_infinity, and a Monte Carlo estimate of E_w[phi_w(x) - phi_w(-x)] = x holds."""
+    rng = np.random.default_rng(5)
+    for d in (2, 3, 5):
+        P = mf.data.sphere(d + 1, d, rng)
+        c = np.linalg.svd(P.T)[2][-1]  # P.T @ c = 0: d + 1 vectors in R^d are dependent
+        H = mf.kernels.h_infinity(np.vstack([P, -P]))
+        v = np.concatenate([c, -c])
+        assert np.linalg.norm(H @ v) < 1e-12  # rounding of the closed form only
+        assert mf.kernels.lambda_min(H) < 1e-12
+    # one pair alone: H = I/2, lambda_0 = 1/2 (no Gaussian w activates x and -x together)
+    assert np.allclose(mf.kernels.h_infinity(np.vstack([P[:1], -P[:1]])), np.eye(2) / 2)
+    w = rng.standard_normal((100_000, d))
+    x = P[0]
+    phi = x * (w @ x >= 0)[:, None] - (-x) * (w @ -x >= 0)[:, None]
+    assert np.allclose(phi, x)

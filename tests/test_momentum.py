@@ -293,3 +293,18 @@ def test_effective_step_input_rules():
         mf.momentum.effective_step(0.0, 0.5)
     with pytest.raises(TypeError, match="momentum"):
         mf.momentum.effective_step(4.0, "0.8")
+
+
+def test_best_plain_step_bisects_to_the_edge_and_refuses_a_failing_start():
+    """best_plain_step: the edge succeeds and lies within xtol of the first failure; every
+    evaluated step is reported; a start that already fails is refused, naming `low`."""
+    X, y, _, student = mf.momentum.setup(n=20, m=20)
+    found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, xtol=0.02, fine=3)
+    assert found["evaluated"][found["edge"]] is not None
+    assert found["evaluated"][found["first_failure"]] is None
+    assert found["first_failure"] - found["edge"] <= 0.02 * found["edge"] + 1e-12
+    assert found["iterations"] == min(k for k in found["evaluated"].values() if k)
+    with pytest.raises(ValueError, match="low"):
+        mf.momentum.best_plain_step(student, X, y, low=1e6, budget=300, rtol=1e-2)
+    with pytest.raises(ValueError, match="xtol"):
+        mf.momentum.best_plain_step(student, X, y, xtol=0.0)
