@@ -103,42 +103,220 @@ def kill_all(pids: list[int]) -> None:
             pass
 
 
-def run_notebook(notebook: bytes, grading: dict, timeout: float, box: dict, watched: list[str]):
-    """Run one notebook (its bytes) in a sandbox; return (answers text or None, run facts)."""
+# ---------------------------------------------------------------------------------------------
+# The sandbox's interpreter: checked before the first notebook, staged where it cannot read ours
+
+
+class EnvironmentProblem(Exception):
+    """An environment or usage problem that grades nothing: main() prints its one line and
+    exits with status 2 (never a row of zeros)."""
+
+
+# What every notebook's process needs, beyond the assignment's own requirements: IPython runs
+# the cells (tools/sandbox_run.py), otter is imported by the notebook's first cell.
+SANDBOX_MODULES = ("numpy", "ot", "mfnet_lite", "otter", "IPython")
+PREFLIGHT = """
+import importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException as error:
+        print(f"{name}: {type(error).__name__}: {str(error)[:200]}")
+        sys.exit(1)
+"""
+
+
+def default_runtime() -> dict:
+    """This interpreter and this checkout, as they are."""
+    return {
+        "python": sys.executable,
+        "pythonpath": str(ROOT),
+        "package_dir": str(ROOT / "mfnet_lite"),
+        "staged": None,
+    }
+
+
+def sandbox_env(home: Path, runtime: dict, token: str | None = None) -> dict:
+    """The environment of a notebook's process (and of the preflight): nothing of ours but PATH."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "OPENBLAS_NUM_THREADS": "1",
+        "MFNET_LITE_PROGRESS": "0",
+        "PYTHONPATH": runtime["pythonpath"],
+        # POT imports every array library it finds (PyTorch: seconds); the answers are NumPy.
+        **{f"POT_BACKEND_DISABLE_{b}": "1" for b in ("PYTORCH", "JAX", "TENSORFLOW", "CUPY")},
+    }
+    if token:
+        env[token.split("=")[0]] = token.split("=")[1]
+    return env
+
+
+def sandbox_command(command: list[str], box: dict, uid: int | None) -> list[str]:
+    """`command` as the sandbox runs it: as `uid` without capabilities, without network."""
+    if uid is None:
+        return command
+    command = [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+        *command,
+    ]
+    return ["unshare", "--net", "--", *command] if box["net"] else command
+
+
+def cannot_import(runtime: dict, box: dict, modules: list[str]) -> str:
+    """'' when the sandbox's user can import every module of `modules` with `runtime`'s
+    interpreter, else the first failure (module: error) in one line."""
+    home = Path(tempfile.mkdtemp(prefix="grade-preflight-"))
+    uid = None
+    try:
+        if box["user"]:
+            uid = fresh_uid(*box["uids"])
+            os.chown(home, uid, uid)
+        command = sandbox_command([runtime["python"], "-c", PREFLIGHT, *modules], box, uid)
+        try:
+            proc = subprocess.run(
+                command,
+                cwd=home,
+                env=sandbox_env(home, runtime),
+                capture_output=True,
+                text=True,
+                timeout=300,
+                start_new_session=True,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return f"{runtime['python']}: {type(error).__name__}: {error}"
+        finally:
+            if uid is not None:
+                kill_all(processes_of(uid=uid))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if proc.returncode == 0:
+        return ""
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    return lines[-1] if lines else f"exit status {proc.returncode}"
+
+
+def _base_interpreters() -> list[str]:
+    """Interpreters of this Python version that may be readable by anyone: the venv's base
+    first, then the system's."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    found = []
+    for candidate in (
+        getattr(sys, "_base_executable", None),
+        os.path.realpath(sys.executable),
+        f"/usr/bin/{version}",
+        f"/usr/local/bin/{version}",
+    ):
+        if candidate and os.path.isfile(candidate) and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def stage_runtime(python: str) -> dict:
+    """A copy of what the notebooks need that any user can read: a venv in a fresh folder under
+    the system's temporary folder, whose interpreter is `python` and whose site-packages are
+    this venv's (hard links where the file system allows, else copies: the files stay root's
+    and read-only to others), and a copy of mfnet_lite. Removed after the batch
+    (`shutil.rmtree(runtime["staged"])`). Nothing of the repository but mfnet_lite goes in:
+    no assignment, reference or submission."""
+    import site
+    import sysconfig
+
+    staged = Path(tempfile.mkdtemp(prefix="grade-runtime-"))
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    (staged / "bin").mkdir()
+    (staged / "bin" / "python").symlink_to(python)
+    (staged / "pyvenv.cfg").write_text(
+        f"home = {Path(python).parent}\ninclude-system-site-packages = false\n"
+        f"version = {sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}\n"
+    )
+    target = staged / "lib" / version / "site-packages"
+    target.parent.mkdir(parents=True)
+    ours = [Path(p) for p in site.getsitepackages() if Path(p).is_dir()]
+    ours = ours or [Path(sysconfig.get_paths()["purelib"])]
+    for source in ours:
+        done = False
+        if shutil.which("cp"):  # hard links: 55k files in ~1 s where a copy takes a minute
+            proc = subprocess.run(
+                ["cp", "-a", "--link", f"{source}/.", str(target)], capture_output=True
+            )
+            done = proc.returncode == 0
+        if not done:
+            shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+    shutil.copytree(
+        ROOT / "mfnet_lite",
+        staged / "src" / "mfnet_lite",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    for folder in [staged, *(p for p in staged.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        folder.chmod(0o755)
+    return {
+        "python": str(staged / "bin" / "python"),
+        "pythonpath": str(staged / "src"),
+        "package_dir": str(staged / "src" / "mfnet_lite"),
+        "staged": str(staged),
+    }
+
+
+def sandbox_runtime(box: dict, modules: list[str]) -> tuple[dict, str]:
+    """The interpreter the notebooks run with, and a line for the log. This interpreter and this
+    checkout when the sandbox's user can import `modules` with them; else a readable staged
+    copy (stage_runtime) that it can; else EnvironmentProblem saying what to change."""
+    runtime = default_runtime()
+    why = cannot_import(runtime, box, modules)
+    if not why:
+        return runtime, f"sandbox interpreter {runtime['python']} (imports checked)"
+    if not box["user"]:  # the sandbox is this user: staging cannot help
+        raise EnvironmentProblem(
+            f"the grading sandbox cannot import what the assignment needs with {sys.executable} "
+            f"({why}): install the requirements into this venv (make venv) and run again"
+        )
+    for python in _base_interpreters():
+        staged = stage_runtime(python)
+        if not cannot_import(staged, box, modules):
+            return staged, (
+                f"sandbox interpreter: the sandbox's user cannot import from {sys.executable} "
+                f"({why}); it runs a readable copy in {staged['staged']} (interpreter {python})"
+            )
+        shutil.rmtree(staged["staged"], ignore_errors=True)
+    raise EnvironmentProblem(
+        f"the grading sandbox's user cannot import what the assignment needs ({why}) with "
+        f"{sys.executable}, nor with a readable copy under {tempfile.gettempdir()}: move the "
+        "repository and its venv to a folder every user can enter (e.g. /srv or /opt; "
+        "not a 0700 home such as /root), or run make grade as a user other than root"
+    )
+
+
+def run_notebook(
+    notebook: bytes,
+    grading: dict,
+    timeout: float,
+    box: dict,
+    watched: list[str],
+    runtime: dict | None = None,
+):
+    """Run one notebook (its bytes) in a sandbox; return (answers text or None, run facts).
+    `runtime` is what `sandbox_runtime` chose (default: this interpreter and this checkout)."""
+    runtime = runtime or default_runtime()
     sandbox = Path(tempfile.mkdtemp(prefix="grade-"))
     (sandbox / "submission.ipynb").write_bytes(notebook)
     token = f"MFNET_GRADE_RUN={os.getpid()}-{random.getrandbits(64):x}"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(sandbox),
-        "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(sandbox / ".matplotlib"),
-        "OPENBLAS_NUM_THREADS": "1",
-        "MFNET_LITE_PROGRESS": "0",
-        "PYTHONPATH": str(ROOT),
-        # POT imports every array library it finds (PyTorch: seconds); the answers are NumPy.
-        **{f"POT_BACKEND_DISABLE_{b}": "1" for b in ("PYTORCH", "JAX", "TENSORFLOW", "CUPY")},
-        token.split("=")[0]: token.split("=")[1],
-    }
-    command = [sys.executable, "-c", RUNNER]
+    env = sandbox_env(sandbox, runtime, token)
     uid = None
     if box["user"]:
         uid = fresh_uid(*box["uids"])
         os.chown(sandbox, uid, uid)
         os.chown(sandbox / "submission.ipynb", uid, uid)
-        command = [
-            "setpriv",
-            f"--reuid={uid}",
-            f"--regid={uid}",
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-            "--",
-            *command,
-        ]
-        if box["net"]:
-            command = ["unshare", "--net", "--", *command]
+    command = sandbox_command([runtime["python"], "-c", RUNNER], box, uid)
     sandbox.chmod(0o700)
 
     def limits():  # in the child, before exec: output files and (own uid) process count capped
@@ -155,7 +333,7 @@ def run_notebook(notebook: bytes, grading: dict, timeout: float, box: dict, watc
             q: {"function": s["function"], "args": [c["args"] for c in s["cases"]]}
             for q, s in grading["questions"].items()
         },
-        "package_dir": str(ROOT / "mfnet_lite"),
+        "package_dir": runtime["package_dir"],
         "watched": watched,
         "imports": [MODULES.get(r, r) for r in grading.get("requirements", [])],
     }
@@ -273,11 +451,17 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
 
 
 def grade_notebook(
-    notebook: Path, data: bytes, grading: dict, timeout: float, box: dict, watched: list[str]
+    notebook: Path,
+    data: bytes,
+    grading: dict,
+    timeout: float,
+    box: dict,
+    watched: list[str],
+    runtime: dict | None = None,
 ) -> tuple[dict, str]:
     """One CSV row and its log entry, for the notebook `notebook` read as `data` beforehand."""
     static = notebook_flags.flags(data)
-    answers, facts = run_notebook(data, grading, timeout, box, watched)
+    answers, facts = run_notebook(data, grading, timeout, box, watched, runtime)
     scored = check(grading, answers)
     flags = list(static) + [f"did: {e}" for e in facts["events"]]
     for q, result in scored.items():
@@ -341,12 +525,50 @@ def grade_class(
         assignments.build(assignments_dir, [name])
     grading = json.loads((folder / "autograder" / "grading.json").read_text())
     out = Path(out or ROOT / "_build" / "grades" / name).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     submissions = Path(submissions).resolve()
     notebooks = sorted(submissions.glob("*.ipynb"))
     if not notebooks:
         raise ValueError(f"submissions: no .ipynb file in {submissions}")
     box = isolation()
+    # Before the first notebook: the sandbox's user must be able to import what the notebooks
+    # need, or nothing is graded (an environment problem is never a row of zeros).
+    modules = [*SANDBOX_MODULES, *(MODULES.get(r, r) for r in grading.get("requirements", []))]
+    runtime, runtime_line = sandbox_runtime(box, list(dict.fromkeys(modules)))
+    try:
+        return _grade_all(
+            name,
+            folder,
+            grading,
+            submissions,
+            notebooks,
+            timeout,
+            out,
+            box,
+            runtime,
+            runtime_line,
+            assignments_dir,
+        )
+    finally:
+        if runtime["staged"]:
+            shutil.rmtree(runtime["staged"], ignore_errors=True)
+
+
+def _grade_all(
+    name,
+    folder,
+    grading,
+    submissions,
+    notebooks,
+    timeout,
+    out,
+    box,
+    runtime,
+    runtime_line,
+    assignments_dir,
+) -> Path:
+    import assignments
+
+    out.mkdir(parents=True, exist_ok=True)
     watched = [str(assignments_dir), str(submissions), str(out)]
     assignments.autograder_zip(folder)  # exactly one zip
     # Everything a notebook could change is read before the first one runs: the submissions
@@ -358,11 +580,14 @@ def grade_class(
         f"time limit {timeout:g} s",
         f"isolation: own user id {'yes' if box['user'] else 'no (not root)'}, "
         f"no network {'yes' if box['net'] else 'no'}",
+        runtime_line,
     ]
     rows = []
     for notebook in notebooks:
         try:
-            row, log = grade_notebook(notebook, submitted[notebook], grading, timeout, box, watched)
+            row, log = grade_notebook(
+                notebook, submitted[notebook], grading, timeout, box, watched, runtime
+            )
         except Exception as error:  # noqa: BLE001 -- one notebook never stops the batch
             row = {"student": notebook.name, **{q: 0 for q in grading["questions"]}}
             row |= {"total": 0, "max": sum(s["points"] for s in grading["questions"].values())}
@@ -410,7 +635,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be > 0; got {args.timeout}")
-    grade_class(args.assignment, args.submissions, args.timeout, args.out, args.assignments)
+    try:
+        grade_class(args.assignment, args.submissions, args.timeout, args.out, args.assignments)
+    except EnvironmentProblem as problem:
+        print(f"grade: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
