@@ -356,8 +356,8 @@ def best_plain_step(
     Larger steps are faster until the stability edge, where :math:`k(\eta)` stops being monotone
     (chapter 7 shows it). So the search (i) doubles :math:`\eta` from ``low`` until a step fails,
     (ii) bisects between the last success and the first failure down to a bracket of relative
-    width ``xtol`` (the *edge* :math:`\eta_{m edge}`, the largest step found to succeed), and
-    (iii) evaluates ``fine`` evenly spaced steps in :math:`[\eta_{m edge}/1.25, \eta_{m edge}]`,
+    width ``xtol`` (the *edge* :math:`\eta_{\mathrm{edge}}`, the largest step found to succeed), and
+    (iii) evaluates ``fine`` evenly spaced steps in :math:`[\eta_{\mathrm{edge}}/1.25, \eta_{\mathrm{edge}}]`,
     since the best step lies just below the edge but not necessarily at it. The answer is the
     step with the fewest iterations among all the steps evaluated.
 
