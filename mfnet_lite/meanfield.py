@@ -62,6 +62,7 @@ __all__ = [
     "directions_met",
     "antipodal_fraction",
     "cancelling_pair",
+    "teacher_angles",
 ]
 
 SUPPORTS = ("sphere", "half-space", "positive")
@@ -663,3 +664,45 @@ def cancelling_pair(teacher: Network) -> tuple[int, int, float]:
     angle = np.where(opposite, angle, np.inf)
     i, j = np.unravel_index(np.argmin(angle), angle.shape)
     return int(min(i, j)), int(max(i, j)), float(angle[i, j])
+
+
+def teacher_angles(net: Network, teacher: Network) -> np.ndarray:
+    r"""Angles in degrees between each neuron's direction and each teacher neuron's, shape (m, m0).
+
+    .. math::
+
+        \theta_{jk} = \arccos \frac{b_j \cdot b^*_k}{\|b_j\|\,\|b^*_k\|} \in [0°, 180°].
+
+    :math:`\theta_{jk}` is the angle to the teacher neuron :math:`b^*_k` and
+    :math:`180° - \theta_{jk}` the angle to the half-line :math:`-b^*_k` that the teacher leaves
+    empty, so ``angles.min(1)`` is each neuron's distance to the nearest teacher neuron and
+    ``180 - angles.max(1)`` its distance to the nearest empty half-line. Chapter 4 reads a
+    stalled run with it.
+
+    Parameters
+    ----------
+    net, teacher : Network
+        Of the same input dimension ``d``; every neuron of ``net`` needs ``b_j != 0`` (a
+        neuron without a direction has no angle).
+
+    Returns
+    -------
+    ndarray of shape (net.m, teacher.m)
+
+    Raises
+    ------
+    TypeError
+        If ``net`` or ``teacher`` is not a Network.
+    ValueError
+        If the dimensions differ or a neuron of either has ``b = 0``.
+    """
+    _check_net(net)
+    _check_net(teacher, "teacher")
+    if teacher.d != net.d:
+        raise ValueError(f"teacher must have d = {net.d} like net; got d = {teacher.d}.")
+    norms, t_norms = np.linalg.norm(net.B, axis=1), np.linalg.norm(teacher.B, axis=1)
+    for name, n in (("net", norms), ("teacher", t_norms)):
+        if np.any(n == 0):
+            raise ValueError(f"{name} has a neuron with b = 0, which has no direction.")
+    cosines = (net.B / norms[:, None]) @ (teacher.B / t_norms[:, None]).T
+    return np.degrees(np.arccos(np.clip(cosines, -1.0, 1.0)))

@@ -304,3 +304,23 @@ def test_sweep_keeps_the_experiments():
     assert np.array_equal(ex.run.net.W, again.run.net.W)
     assert out["distance"][0, 0] == again.distance
     assert "experiments" not in M.sweep([4], 2, seeds=[3], n=30, step=4, steps=20)
+
+
+def test_teacher_angles_against_polar_angles():
+    rng = np.random.default_rng(0)
+    net, teacher = mf.model.init_network(7, 2, rng), mf.model.init_network(3, 2, rng)
+    polar = lambda B: np.arctan2(B[:, 1], B[:, 0])  # noqa: E731
+    diff = np.abs(np.mod(polar(net.B)[:, None] - polar(teacher.B)[None, :] + np.pi, 2 * np.pi) - np.pi)
+    np.testing.assert_allclose(mf.meanfield.teacher_angles(net, teacher), np.degrees(diff), atol=1e-9)
+
+
+def test_teacher_angles_refuses_directionless_neurons_and_other_dimensions():
+    rng = np.random.default_rng(0)
+    net, teacher = mf.model.init_network(4, 2, rng), mf.model.init_network(3, 2, rng)
+    zero = mf.Network(net.a, np.vstack([net.B[:3], np.zeros((1, 2))]))
+    with pytest.raises(ValueError, match="b = 0"):
+        mf.meanfield.teacher_angles(zero, teacher)
+    with pytest.raises(ValueError, match="d = 2"):
+        mf.meanfield.teacher_angles(net, mf.model.init_network(3, 4, rng))
+    with pytest.raises(TypeError, match="teacher"):
+        mf.meanfield.teacher_angles(net, teacher.B)
