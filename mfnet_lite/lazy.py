@@ -45,6 +45,7 @@ __all__ = [
     "movement_bound",
     "jacobian_change",
     "linearization_gap",
+    "gap_parts",
     "alpha_sweep",
     "width_sweep",
     "sweep_slopes",
@@ -536,7 +537,10 @@ def alpha_sweep(
         on the test inputs over the root mean square of the test labels), ``test_error``
         (mean of :math:`(\alpha h - y)^2` on the test inputs over the mean of :math:`y^2`),
         ``jacobian_a``, ``jacobian_B``, ``flips`` (:func:`jacobian_change` on the training
-        inputs), ``steps`` (steps taken), ``reached`` (1 if ``rtol`` was met).
+        inputs), ``steps`` (steps taken), ``reached`` (1 if ``rtol`` was met), and the parts of
+        the gap from :func:`gap_parts` on the test inputs: ``flip_part``, ``second_part``,
+        ``trajectory_part`` (each over the root mean square of the test labels) and
+        ``flipped`` (mean number of flipped neurons per test input).
 
     Raises
     ------
@@ -549,7 +553,8 @@ def alpha_sweep(
     seeds = [check_int(s, "seeds", low=0) for s in np.atleast_1d(seeds).tolist()]
     if rtol is not None:
         rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
-    keys = ("movement", "gap", "test_error", "jacobian_a", "jacobian_B", "flips", "steps")
+    keys = ("movement", "gap", "test_error", "jacobian_a", "jacobian_B", "flips", "steps",
+            "flip_part", "second_part", "trajectory_part", "flipped")
     out = {k: np.zeros((len(alphas), len(seeds))) for k in keys + ("reached",)}
     for i, seed in enumerate(seeds):
         X, y, X_test, y_test, start = draw(seed, n=n, d=d, m=m, m0=m0, n_test=n_test)
@@ -565,6 +570,10 @@ def alpha_sweep(
             out["test_error"][k, i] = np.mean((h - y_test) ** 2) / np.mean(y_test**2)
             out["jacobian_a"][k, i], out["jacobian_B"][k, i] = jac["a"], jac["B"]
             out["flips"][k, i] = jac["flips"]
+            parts = gap_parts(net0, run.net, lin_run.net, X_test)
+            for part in ("flip", "second", "trajectory"):
+                out[f"{part}_part"][k, i] = parts[part] / np.sqrt(np.mean(y_test**2))
+            out["flipped"][k, i] = parts["flipped"]
             out["steps"][k, i] = run.steps_taken
             out["reached"][k, i] = rtol is not None and run.losses[-1] <= rtol * run.losses[0]
     return out
@@ -575,8 +584,9 @@ def width_sweep(widths, alpha: float, seeds, **options) -> dict:
 
     Chapter 5 uses it at a fixed training time (``rtol=None``) to separate what depends on the
     width from what does not: the flipped fraction and the relative changes of the weights and
-    of the Jacobian depend on :math:`\alpha` only, while the gap to the linearised model, an
-    incoherent sum over the flipped neurons, also shrinks like :math:`m^{-1/2}`.
+    of the Jacobian depend on the width only weakly, while the gap to the linearised model
+    (mostly its flip sum and trajectory parts, :func:`gap_parts`) shrinks close to
+    :math:`m^{-1/2}` at the chapter's sizes.
 
     Parameters
     ----------
@@ -642,3 +652,62 @@ def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
             raise ValueError(f"sweep[{key!r}] must be positive to fit a slope on log-log axes.")
         out[key] = fit_slope(x[fit_from:], mean[fit_from:])[0]
     return out
+
+
+def gap_parts(net0: Network, net: Network, lin_net: Network, X) -> dict:
+    r"""The gap to the linearised model, split into its three parts (chapter 5).
+
+    With :math:`z_j = b_j\cdot x`, :math:`z^0_j = b^0_j\cdot x` and the remainder
+    :math:`r_j(x) = \sigma(z_j) - \sigma(z^0_j) - \mathbb 1\{z^0_j > 0\}(z_j - z^0_j) \ge 0`
+    (convexity of :math:`\sigma`; non-zero only where the pattern flipped), the identity
+
+    .. math::
+
+        h_W - \bar h_{\bar W}
+        = \underbrace{c\sum_j a^0_j r_j}_{\text{flip}}
+        + \underbrace{c\sum_j (a_j - a^0_j)\big(\sigma(z_j) - \sigma(z^0_j)\big)}_{\text{second}}
+        + \underbrace{\bar h_W - \bar h_{\bar W}}_{\text{trajectory}}
+
+    holds exactly at every input: the first two parts are the network minus its linearisation
+    at the network's own parameters, the third compares the linearisation at the two trained
+    parameter sets (the network's :math:`W`, the linearised model's :math:`\bar W`).
+
+    Parameters
+    ----------
+    net0, net, lin_net : Network
+        The start :math:`W_0`, the trained network :math:`W` and the trained linearised model's
+        parameters :math:`\bar W` (:func:`linearized_gd`), of one width and dimension.
+    X : array_like of shape (n, d)
+        Inputs (chapter 5 uses test inputs).
+
+    Returns
+    -------
+    dict
+        Root mean squares over ``X`` of ``"flip"``, ``"second"``, ``"trajectory"`` and their
+        sum ``"gap"`` (equal to :func:`linearization_gap`), all including the factor
+        :math:`\alpha`; and ``"flipped"``, the mean number of neurons whose pattern flipped at
+        an input.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a network has another shape, or ``X`` does not match.
+    """
+    _check_same_shape(net, net0, "net")
+    _check_same_shape(lin_net, net0, "lin_net")
+    X = check_inputs(X, net0)
+    Z0, Z = X @ net0.B.T, X @ net.B.T
+    on0 = Z0 > 0
+    r = np.maximum(Z, 0.0) - np.maximum(Z0, 0.0) - on0 * (Z - Z0)
+    flip = net0.factor * (r @ net0.a)
+    second = net0.factor * ((np.maximum(Z, 0.0) - np.maximum(Z0, 0.0)) @ (net.a - net0.a))
+    lin = Linearization(net0)
+    trajectory = lin.predict(X, net) - lin.predict(X, lin_net)
+    rms = lambda v: float(np.sqrt(np.mean(v**2)))  # noqa: E731
+    return {
+        "flip": rms(flip),
+        "second": rms(second),
+        "trajectory": rms(trajectory),
+        "gap": rms(flip + second + trajectory),
+        "flipped": float(np.mean(np.sum(on0 != (Z > 0), axis=1))),
+    }

@@ -245,3 +245,32 @@ def test_relative_movement_of_one_layer_on_a_du_run():
     assert relative_movement(run) < relative_movement(run, layer="B")  # |a| adds to |W_0| only
     with pytest.raises(ValueError, match="layer"):
         relative_movement(run, layer="W")
+
+
+def test_gap_parts_by_loops_over_neurons():
+    """gap_parts against a neuron-by-neuron evaluation of its three parts."""
+    X, y, X_test, _, start = mf.lazy.draw(1, n=20, d=3, m=10, n_test=15)
+    net0 = mf.lazy.with_alpha(start, 5.0)
+    net = mf.lazy.lazy_gd(net0, X, y, 2.0, 50).net
+    lin_net = mf.lazy.linearized_gd(net0, X, y, 2.0, 50).net
+    relu = lambda z: max(z, 0.0)  # noqa: E731
+    flip, second, traj, count = [], [], [], 0
+    for x in X_test:
+        f = s = t = 0.0
+        for j in range(net0.m):
+            z0, z, zl = net0.B[j] @ x, net.B[j] @ x, lin_net.B[j] @ x
+            step = 1.0 if z0 > 0 else 0.0
+            f += net0.a[j] * (relu(z) - relu(z0) - step * (z - z0))
+            s += (net.a[j] - net0.a[j]) * (relu(z) - relu(z0))
+            t += relu(z0) * (net.a[j] - lin_net.a[j]) + net0.a[j] * step * (z - zl)
+            count += (z > 0) != (z0 > 0)
+        flip.append(net0.factor * f), second.append(net0.factor * s), traj.append(net0.factor * t)
+    rms = lambda v: np.sqrt(np.mean(np.square(v)))  # noqa: E731
+    parts = mf.lazy.gap_parts(net0, net, lin_net, X_test)
+    assert parts["flip"] == pytest.approx(rms(flip), rel=1e-10)
+    assert parts["second"] == pytest.approx(rms(second), rel=1e-10)
+    assert parts["trajectory"] == pytest.approx(rms(traj), rel=1e-10)
+    assert parts["gap"] == pytest.approx(mf.lazy.linearization_gap(net0, net, lin_net, X_test), rel=1e-10)
+    assert parts["flipped"] == count / len(X_test)
+    with pytest.raises(TypeError, match="lin_net"):
+        mf.lazy.gap_parts(net0, net, lin_net.B, X_test)
