@@ -267,3 +267,39 @@ def test_antipodal_pairs_make_h_infinity_singular():
     x = P[0]
     phi = x * (w @ x >= 0)[:, None] - (-x) * (w @ -x >= 0)[:, None]
     assert np.allclose(phi, x)
+
+
+def _gram_by_hand(net, X):
+    """H(0)_ij = (x_i . x_j / m) sum_r 1{w_r . x_i > 0} 1{w_r . x_j > 0}, from the patterns."""
+    S = (X @ net.B.T > 0).astype(float)
+    return (X @ X.T) * (S @ S.T) / net.m
+
+
+def test_beyond_the_limit_the_spike_lives_in_every_unstable_direction():
+    """'every eigen-direction of H with eta lambda > 2 is unstable ... 27 of the 200 ... at its
+    peak 95 % of |u - y|^2 lies in the span of those unstable directions' (chapter's draw);
+    checked on two fresh draws with a hand-built H(0)."""
+    for data_seed, net_seed, low in [(31, 32, 0.8), (7, 8, 0.8)]:
+        X, y = mf.data.ntk_synthetic(200, 200, data_seed)
+        lam_max = mf.kernels.lambda_max(mf.kernels.h_infinity(X))
+        net = init_du(800, 200, net_seed)
+        step = 1.5 * 2 / lam_max
+        losses = train_first_layer(net, X, y, step, 100).losses
+        k_peak = int(np.argmax(losses))
+        r = train_first_layer(net, X, y, step, k_peak).net.predict(X) - y
+        lam, V = np.linalg.eigh(_gram_by_hand(net, X))
+        unstable = step * lam > 2
+        assert 15 < unstable.sum() < 45  # a few dozen directions, not only the top one
+        assert np.sum((V[:, unstable].T @ r) ** 2) / (r @ r) > low
+
+
+def test_second_part_is_not_close_to_a_quarter_identity_in_operator_norm():
+    """'The second part is not close to I/4 in operator norm ... a rank-one term of norm about
+    n/(2 pi d)' (chapter: 0.16 against 0.159)."""
+    for seed in range(3):
+        X = mf.data.sphere(200, 200, seed)
+        G = X @ X.T
+        second = G * np.arcsin(np.clip(G, -1, 1)) / (2 * np.pi)  # independent of h_infinity
+        np.testing.assert_allclose(mf.kernels.h_infinity(X), G / 4 + second, atol=1e-12)
+        gap = np.linalg.norm(second - np.eye(200) / 4, 2)
+        assert abs(gap - 200 / (2 * np.pi * 200)) < 0.03
