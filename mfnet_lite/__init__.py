@@ -11,7 +11,9 @@ One idea per module:
 - :mod:`~mfnet_lite.meanfield`: chapter 4's teacher–student experiment, potential and sweeps;
 - :mod:`~mfnet_lite.lazy`: chapter 5's scaled objective, linearisation and α sweep;
 - :mod:`~mfnet_lite.ntk`: chapter 6's study of Du et al.;
-- :mod:`~mfnet_lite.momentum`: chapter 7's measurements of second-order dynamics;
+- :mod:`~mfnet_lite.spectral`: chapter 7's Funk–Hecke spectrum of the NTK and Arora et al.'s
+  complexity;
+- :mod:`~mfnet_lite.momentum`: chapter 8's measurements of second-order dynamics;
 - :mod:`~mfnet_lite.chaos`: chapter 3's propagation of chaos (m particles against a large run);
 - :mod:`~mfnet_lite.plots`: the book's figures and animations;
 - :mod:`~mfnet_lite.widgets`: the ipywidgets explorers.
@@ -34,6 +36,7 @@ _LAZY = (
     "meanfield",
     "lazy",
     "ntk",
+    "spectral",
     "momentum",
     "chaos",
 )

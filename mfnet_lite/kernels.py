@@ -46,6 +46,8 @@ from .model import Network
 
 __all__ = [
     "ParallelInputsWarning",
+    "harmonic_eigenvalues",
+    "arora_complexity",
     "check_unit_norm",
     "ntk_gram",
     "second_layer_infinity",
@@ -458,3 +460,8 @@ def lambda_max(H, *, check_symmetric: bool = True) -> float:
             0
         ]
     )
+
+
+# Chapter 7's spectrum of these kernels lives in its own module; the two names the chapter uses
+# most are reachable from here too.
+from .spectral import arora_complexity, harmonic_eigenvalues  # noqa: E402

@@ -188,7 +188,7 @@ def experiment(
     signs : {"mixed", "positive", "negative"}
         The teacher's output signs (:func:`mfnet_lite.data.teacher`).
     method : {"gd", "heavy_ball"}, default "gd"
-        :func:`mfnet_lite.train.gd` or :func:`mfnet_lite.train.heavy_ball` (chapter 7).
+        :func:`mfnet_lite.train.gd` or :func:`mfnet_lite.train.heavy_ball` (chapter 8).
     momentum : float, default 0
         :math:`\beta` of heavy ball (``method="heavy_ball"`` only).
 

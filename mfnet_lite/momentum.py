@@ -1,4 +1,4 @@
-r"""Chapter 7 helpers: the teacher–student set-up, wall-clock timing, and stationarity checks.
+r"""Chapter 8 helpers: the teacher–student set-up, wall-clock timing, and stationarity checks.
 
 The dynamics themselves are :func:`mfnet_lite.train.heavy_ball` and
 :func:`mfnet_lite.train.kinetic`. This module holds what the chapter measures about them:
@@ -60,7 +60,7 @@ def setup(
     :func:`mfnet_lite.meanfield.draw` (sphere support): teacher and data from ``rng``, then a
     mean-field student of neurons of norm ``radius`` with directions uniform on the sphere of
     :math:`\\mathbb{R}^{d+1}` (:func:`mfnet_lite.meanfield.student`), drawn after them from the
-    same generator, or from ``student_rng`` when it is given (chapter 7 keeps its student of
+    same generator, or from ``student_rng`` when it is given (chapter 8 keeps its student of
     seed 1 that way: same data, a student drawn on its own).
 
     Parameters
@@ -299,7 +299,7 @@ def effective_step(step: float, momentum: float) -> float:
     :math:`\Delta_{k+1} = \beta\Delta_k - \eta g` (with :math:`\Delta_0 = 0`) is
     :math:`\Delta_k = -\eta\,\frac{1 - \beta^k}{1 - \beta}\,g \to -\frac{\eta}{1 - \beta}\,g`:
     after a few times :math:`1/(1 - \beta)` steps, heavy ball moves like gradient descent with
-    the step :math:`\eta/(1 - \beta)` (chapter 7). In the kinetic picture
+    the step :math:`\eta/(1 - \beta)` (chapter 8). In the kinetic picture
     (:func:`mfnet_lite.train.kinetic_from_polyak`) it is the overdamped velocity
     :math:`-g/\gamma` times the time step :math:`h`: :math:`h/\gamma = h^2/(1 - \beta)`.
 
@@ -354,7 +354,7 @@ def best_plain_step(
     Gradient descent :func:`mfnet_lite.train.gd` from ``net`` counts the iterations
     :math:`k(\eta)` until :math:`G(W_k) \le \mathrm{rtol}\cdot G(W_0)`, within ``budget``.
     Larger steps are faster until the stability edge, where :math:`k(\eta)` stops being monotone
-    (chapter 7 shows it). So the search (i) doubles :math:`\eta` from ``low`` until a step fails,
+    (chapter 8 shows it). So the search (i) doubles :math:`\eta` from ``low`` until a step fails,
     (ii) bisects between the last success and the first failure down to a bracket of relative
     width ``xtol`` (the *edge* :math:`\eta_{\mathrm{edge}}`, the largest step found to succeed), and
     (iii) evaluates ``fine`` evenly spaced steps in :math:`[\eta_{\mathrm{edge}}/1.25, \eta_{\mathrm{edge}}]`,

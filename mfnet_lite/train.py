@@ -12,7 +12,7 @@ after :math:`k` steps the run has covered the mean-field time :math:`t = k\eta`.
 With ``time_scaling="plain"`` the update is the textbook :math:`W \leftarrow W - \eta \nabla G(W)`
 (the convention of Du et al., chapter 6).
 
-Chapter 7 adds momentum: :func:`heavy_ball` (Polyak's form, step :math:`\eta`, momentum
+Chapter 8 adds momentum: :func:`heavy_ball` (Polyak's form, step :math:`\eta`, momentum
 :math:`\beta`) and :func:`kinetic` (:math:`\dot\theta = v`, :math:`\dot v = -\gamma v -
 \nabla V_\mu(\theta)`, optionally with velocity noise, by semi-implicit Euler with step
 :math:`h`). They are one recursion under the map :math:`\beta = 1 - \gamma h`,
@@ -562,7 +562,7 @@ def heavy_ball(
 
     with :math:`s = m` (mean-field time scaling) or 1, as in :func:`gd`. It is the kinetic
     dynamics :func:`kinetic` with :math:`h = \sqrt\eta`, :math:`\gamma = (1-\beta)/\sqrt\eta`
-    (chapter 7). ``momentum = 0`` gives the :func:`gd` run bit for bit.
+    (chapter 8). ``momentum = 0`` gives the :func:`gd` run bit for bit.
 
     Parameters
     ----------
@@ -646,7 +646,7 @@ def kinetic(
 ) -> Run:
     r"""Second-order (kinetic) dynamics of the neurons by semi-implicit (symplectic) Euler.
 
-    The continuous dynamics (chapter 7) of each neuron :math:`\theta_j` with velocity :math:`v_j`:
+    The continuous dynamics (chapter 8) of each neuron :math:`\theta_j` with velocity :math:`v_j`:
 
     .. math::
 

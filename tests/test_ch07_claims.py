@@ -1,175 +1,119 @@
-"""The numbers chapter 7 states, re-measured with the chapter's settings (n = 100, d = 2,
-m = 100, |w(0)| = 0.05, teacher seed 0, student seed 1)."""
+"""The numbers chapter 7 (what the kernel learns) states, re-measured against independent
+computations: Fourier sums on a fine grid, dense eigendecompositions, hand-written loops."""
 
 import numpy as np
 import pytest
 
 import mfnet_lite as mf
 
-
-@pytest.fixture(scope="module")
-def setup():
-    X, y, _ = mf.data.teacher_student(100, 2, m0=5, rng=0)
-    return X, y, mf.model.init_network(100, 2, rng=1, init="sphere", radius=0.05)
+S = mf.spectral
 
 
-def test_momentum_takes_several_times_fewer_steps(setup):
-    """'beta = 0.8 needs about a fifth of the iterations of gradient descent' (99 against 525)."""
-    X, y, net = setup
-    steps = {
-        b: mf.train.heavy_ball(net, X, y, 4.0, 2000, b, rtol=1e-3).steps_taken
-        for b in (0, 0.5, 0.8)
-    }
-    assert 0.15 < steps[0.8] / steps[0] < 0.25 and steps[0.5] < steps[0]
-    assert steps[0] == mf.train.gd(net, X, y, 4.0, 2000, rtol=1e-3).steps_taken
+def test_gram_blocks_sit_at_the_funk_hecke_eigenvalues():
+    """'The first 31 eigenvalues of K/n sit in blocks of sizes 1, 3, 5, 9 and 13 within 13.5 %
+    of mu_0, mu_1, mu_2, mu_4, mu_6' (n = 2000 on S^2, seed 0); and a second draw."""
+    for seed, tol in [(0, 0.14), (1, 0.2)]:
+        X = mf.data.sphere(2000, 3, seed)
+        eig = np.sort(np.linalg.eigvalsh(S.dot_product_kernel(X @ X.T, "ntk")))[::-1] / 2000
+        # mu_k by a Riemann sum in t (midpoints, 20 000 of them), Legendre polynomials by numpy
+        t = (np.arange(20000) + 0.5) * np.pi / 20000
+        f = S.dot_product_kernel(np.cos(t), "ntk")
+        mu = [0.5 * np.sum(f * np.polynomial.legendre.Legendre.basis(k)(np.cos(t)) * np.sin(t)) * np.pi / 20000
+              for k in (0, 1, 2, 4, 6)]
+        expected = np.repeat(mu, [1, 3, 5, 9, 13])
+        assert np.max(np.abs(eig[:31] - expected) / expected) < tol
+        assert eig[31] < mu[-1]
 
 
-def test_same_positions_different_velocities_different_futures(setup):
-    """Three starts with one measure of positions end at W2 distances ~2e-2 from each other."""
-    X, y, net = setup
-    rng = np.random.default_rng(7)  # the chapter's rng; v0 is its first draw
-    v0 = (1e-3 * rng.standard_normal(net.m), 1e-3 * rng.standard_normal((net.m, 2)))
-    rest = mf.train.kinetic(net, X, y, 0.5, 40, 0.3).net.W
-    for v in (v0, (-v0[0], -v0[1])):
-        moved = mf.train.kinetic(net, X, y, 0.5, 40, 0.3, velocity=v).net.W
-        assert mf.transport.w2(rest, moved) > 1e-2
+def test_odd_degrees_are_zero_by_a_fourier_sum_on_the_circle():
+    t = np.linspace(0, 2 * np.pi, 200_001)[:-1]
+    for kernel in S.KERNELS:
+        f = S.dot_product_kernel(np.cos(t), kernel)
+        for k in (3, 5, 7):
+            assert abs(np.mean(f * np.cos(k * t))) < 1e-9
+        assert np.mean(f * np.cos(t)) == pytest.approx(1 / 4 if kernel == "ntk" else 1 / 8, abs=1e-9)
+    fb = S.dot_product_kernel(np.cos(t), bias=1.0)
+    assert np.mean(fb * np.cos(3 * t)) == pytest.approx(0.0046964, abs=1e-6)  # glued mu_3 with bias
 
 
-def test_energy_rise_at_low_friction(setup):
-    """gamma = 0.02 over t = 100: rise 5e-2 at h = 0.5, 4e-3 at h = 0.25, none at h = 0.125."""
-    X, y, net = setup
-
-    def rise(h):
-        E = mf.train.kinetic(net, X, y, h, int(100 / h), 0.02).records["energies"]
-        return (E - np.minimum.accumulate(E)).max() / E[0]
-
-    assert 3e-2 < rise(0.5) < 8e-2 and 2e-3 < rise(0.25) < 6e-3 and rise(0.125) == 0
+def test_decay_exponents():
+    """'fitted exponents ... -2.00, -2.99, -4.95 for H_inf, -4.00, -4.98, -6.93 for K_inf'."""
+    ks = np.arange(100, 201, 20)
+    for d, (h, k) in {2: (-2.00, -4.00), 3: (-2.99, -4.98), 5: (-4.95, -6.93)}.items():
+        for kernel, value in (("h_infinity", h), ("second_layer", k)):
+            slope = np.polyfit(np.log(ks), np.log(mf.kernels.harmonic_eigenvalues(d, ks, kernel)), 1)[0]
+            assert slope == pytest.approx(value, abs=0.01)
 
 
-def test_stationary_points_wide_and_narrow(setup):
-    """The table after the global theorem: m = 100 (seed 1) and m = 5 (seed 101), 1500 steps."""
-    X, y, net = setup
-    start = mf.momentum.stationarity(net, X, y)["min_potential"]
-    assert -5e-2 < start < -3e-2  # "about -4e-2 at its start"
-    for m, seed in [(100, 1), (5, 101)]:
-        student = mf.model.init_network(m, 2, seed, init="sphere", radius=0.05)
-        r = mf.train.heavy_ball(student, X, y, 4.0, 1500, 0.8)
-        v = (r.records["velocity_a"][-1], r.records["velocity_B"][-1])
-        st = mf.momentum.stationarity(r.net, X, y, v)
-        ratio = r.losses[-1] / r.losses[0]
-        assert st["kinetic"] < 1e-7 and st["force"] < 1e-3  # both nearly at rest
-        if m == 100:  # "risk 1e-4 of the initial one, min V about -2e-5"
-            assert ratio < 2e-4 and -5e-5 < st["min_potential"] < 0
-        else:  # "7 % of its initial risk, min V about -1e-2"
-            assert 0.05 < ratio < 0.09 and -2e-2 < st["min_potential"] < -5e-3
+def test_rate_of_each_frequency_against_the_kernel_and_width():
+    """'within 32 % of eta n mu_k at m = 10^4 and within 19 % at m = 4 10^4'; the cos 3 component
+    keeps 99 % of its start. The prediction is checked against the exact circulant eigenvalue
+    (a dense eigendecomposition of the sample's H_inf)."""
+    rates = S.frequency_rates([1, 2, 3, 4, 6], n=63, m=10_000, steps=150, rng=0)
+    theta, X = S.circle_points(63)
+    H = mf.kernels.h_infinity(X, on_parallel="ignore")
+    lam, V = np.linalg.eigh(H)
+    for j, k in enumerate([1, 2, 3, 4, 6]):
+        v = np.cos(k * theta) / np.linalg.norm(np.cos(k * theta))
+        exact = v @ H @ v
+        # an eigenvector (circulant); arccos near u = 1 keeps only ~half the digits, hence 1e-8
+        assert np.linalg.norm(H @ v - exact * v) < 1e-8 * lam.max()
+        assert rates.discrete[j] == pytest.approx(1 - rates.step * exact, abs=1e-12)
+    gap = np.abs((1 - rates.measured) / (1 - rates.predicted) - 1)[[0, 1, 3, 4]]
+    assert gap.max() < 0.35
+    wide = S.frequency_rates([1, 2, 3, 4, 6], n=63, m=40_000, steps=150, rng=0)
+    assert np.abs((1 - wide.measured) / (1 - wide.predicted) - 1)[[0, 1, 3, 4]].max() < gap.max()
+    assert rates.components[-1, 2] / rates.components[0, 2] > 0.98
 
 
-def test_energy_never_increases_in_the_figure_run(setup):
-    X, y, net = setup
-    run = mf.train.kinetic(net, X, y, 0.5, steps=800, friction=0.1)
-    assert np.diff(run.records["energies"]).max() <= 0
-    assert np.diff(run.losses).max() > 0  # while the risk alone does rise
+def test_no_bias_free_network_fits_cos3_and_a_bias_does():
+    """Test errors over the variance: no bias 1.00-1.25 (lazy and mean-field); lazy with a bias
+    below 2e-3 on every seed. The test error is recomputed by hand for seed 0."""
+    plain = S.cos3_study(range(5))
+    assert np.all(plain["lazy_test"] > 0.95) and np.all(plain["meanfield_test"] > 0.95)
+    assert np.all(plain["lazy_train"] < 0.8)  # it interpolates through small eigenvalues
+    biased = S.cos3_study(range(5), bias=1.0)
+    assert np.all(biased["lazy_test"] < 2e-3)
+    # a bias-free network's outputs have no cos 3 component on a fine equispaced grid
+    rng = np.random.default_rng(0)
+    net = mf.model.init_network(50, 2, rng)
+    theta, X = S.circle_points(4096)
+    assert abs(S.fourier_components(net.predict(X), theta, [3])[0]) < 1e-12
 
 
-def test_underdamped_is_fastest_and_overdamped_slowest(setup):
-    X, y, net = setup
-    final = {g: mf.train.kinetic(net, X, y, 0.25, 1600, g).losses[-1] for g in (0.03, 0.3, 4.0)}
-    assert final[0.03] < final[0.3] < final[4.0]
+def test_arora_observations_on_digits():
+    """Complexity 0.81 -> 3.73, steps 52 -> 370, test error 0.8 % -> 51 % from clean to random
+    labels, every mean growing with the noise; the kernel step count recomputed by iterating
+    the recursion on the outputs themselves for one seed."""
+    noise = [0.0, 0.25, 0.5, 0.75, 1.0]
+    study = S.label_noise_study(noise, range(5))
+    for key in study:
+        assert np.all(np.diff(study[key].mean(1)) > 0), key
+    assert study["complexity"][0].mean() == pytest.approx(0.806, abs=0.01)
+    assert study["complexity"][-1].mean() == pytest.approx(3.727, abs=0.01)
+    # seed 0, clean labels: u <- u - eta H (u - y) from u = 0, counted by hand
+    X_all, y_all = S.digits_sphere((3, 5))
+    order = np.random.default_rng(0).permutation(len(y_all))
+    X, y = X_all[order[:200]], y_all[order[:200]]
+    H = mf.kernels.h_infinity(X)
+    eta, u, k = 1 / np.linalg.eigvalsh(H)[-1], np.zeros(200), 0
+    while np.sum((y - u) ** 2) > 1e-2 * (y @ y):
+        u, k = u - eta * H @ (u - y), k + 1
+    assert k == study["steps"][0, 0]
+    assert S.arora_complexity(X, y) == pytest.approx(study["complexity"][0, 0], rel=1e-10)
 
 
-@pytest.mark.slow
-def test_small_networks(setup):
-    X, y, _ = setup
-
-    def successes(m):
-        ok = 0
-        for s in range(10):
-            net = mf.model.init_network(m, 2, 100 + s, radius=0.05)
-            run = mf.train.heavy_ball(net, X, y, 4.0, 1500, 0.8, rtol=1e-3)
-            ok += run.losses[-1] <= 1e-3 * run.losses[0]
-        return ok
-
-    assert successes(5) == 0  # the page: m0 = 5 neurons succeed on 0 seeds
-    assert successes(10) == 9  # the page: ten neurons succeed on 9 seeds of ten
-
-
-@pytest.mark.slow
-def test_a_large_temperature_leaves_a_higher_floor(setup):
-    """T = 1e-3: risk around 5e-3 of its start, several times the runs at T <= 1e-4; T = 1e-5
-    ends below the noiseless run (seed 0, h = 0.5, gamma = 0.5, t = 2000)."""
-    X, y, net = setup
-    floor = {}
-    for T in (0.0, 1e-5, 1e-4, 1e-3):
-        losses = mf.train.kinetic(net, X, y, 0.5, 4000, 0.5, temperature=T, rng=0).losses
-        floor[T] = np.mean(losses[-1000:]) / losses[0]
-    assert 3e-3 < floor[1e-3] < 7e-3
-    # the page: 4.4 times the highest floor at T <= 1e-4 (noise seed 0, deterministic)
-    assert 4 < floor[1e-3] / max(floor[0.0], floor[1e-5], floor[1e-4]) < 5
-    assert floor[1e-5] < floor[0.0]
-
-
-def test_delta_0_is_stationary_and_not_a_minimum(setup):
-    """Section 'Stationary points and global minima': every neuron at 0, at rest."""
-    X, y, net = setup
-    zero = net.replace(a=np.zeros(net.m), B=np.zeros_like(net.B))
-    # the force, by central finite differences of the risk (not the analytic gradient)
-    eps, W = 1e-6, zero.W
-    for j, k in [(0, 0), (0, 1), (7, 2), (99, 1)]:
-        up, down = W.copy(), W.copy()
-        up[j, k] += eps
-        down[j, k] -= eps
-        fd = (mf.model.loss(zero.replace(a=up[:, 0], B=up[:, 1:]), X, y)
-              - mf.model.loss(zero.replace(a=down[:, 0], B=down[:, 1:]), X, y)) / (2 * eps)
-        assert abs(fd) < 1e-12  # the risk is flat to second order at 0 (2-homogeneity)
-    assert np.array_equal(mf.train.heavy_ball(zero, X, y, 4.0, 100, 0.8).net.W, zero.W)
-    # min V on the unit sphere of R^3, by brute force over (a, b) = (cos s, sin s u(t))
-    s, t = np.meshgrid(np.linspace(0, np.pi, 181), np.linspace(-np.pi, np.pi, 721), indexing="ij")
-    a, b = np.cos(s).ravel(), np.sin(s).ravel()[:, None] * np.column_stack([np.cos(t.ravel()), np.sin(t.ravel())])
-    V = a * (np.maximum(b @ X.T, 0) @ (0 - y)) / len(y)
-    assert V.min() < -0.03  # the page: -3.8e-2
-    assert abs(V.min() - mf.momentum.stationarity(zero, X, y)["min_potential"]) < 1e-4  # grids differ
-
-
-def test_heavy_ball_against_the_best_plain_step(setup):
-    """'The best plain step found is eta ~ 8.4 with 252 iterations; from eta ~ 8.69 on, gradient
-    descent no longer reaches the target; near the edge the count is not monotone; heavy ball
-    needs 2.5 times fewer iterations'. GD by hand (mf.model.gradients, the mean-field factor m)
-    re-counts the search's best step and its first failure."""
-    X, y, net = setup
-
-    def gd_steps(eta, budget=2000):
-        a, B = net.a.copy(), net.B.copy()
-        start = mf.model.loss(net, X, y)
-        for k in range(1, budget + 1):
-            grad_a, grad_B = mf.model.gradients(net.replace(a=a, B=B), X, y)
-            a, B = a - eta * net.m * grad_a, B - eta * net.m * grad_B
-            if mf.model.loss(net.replace(a=a, B=B), X, y) <= 1e-3 * start:
-                return k
-        return None
-
-    search = mf.momentum.best_plain_step(net, X, y, low=4.0, budget=2000, rtol=1e-3)
-    assert gd_steps(search["step"]) == search["iterations"]
-    assert gd_steps(search["first_failure"]) is None and gd_steps(search["edge"]) is not None
-    assert 8.0 < search["step"] < search["first_failure"] < 9.0  # the page: 8.38 and 8.69
-    ok = [(s, k) for s, k in search["evaluated"].items() if k]
-    # not monotone near the edge: some larger successful step needs more iterations
-    assert any(k2 > k1 for (s1, k1), (s2, k2) in zip(ok, ok[1:], strict=False) if s2 > s1)
-    assert all(search["iterations"] <= k for _, k in ok)
-    hb = mf.train.heavy_ball(net, X, y, 4.0, 2000, 0.8, rtol=1e-3).steps_taken
-    assert hb == 99 and 2.3 < search["iterations"] / hb < 2.8  # the page: 2.5 times fewer
-    assert abs(mf.momentum.effective_step(4.0, 0.8) - 20) < 1e-12
-
-
-def test_flat_direction_root_is_the_effective_step():
-    """Exercise ex-ch7-effective: 1 - r_1 = eta lambda / (1 - beta) + O(lambda^2), the slow root
-    found here by the quadratic formula (the page uses np.roots)."""
-    eta, beta = 4.0, 0.8
-    gaps = []
-    for lam in (1e-3, 1e-4, 1e-5):
-        p = 1 + beta - eta * lam
-        slow = (p + np.sqrt(p * p - 4 * beta)) / 2
-        first_order = eta * lam / (1 - beta)
-        gaps.append(abs((1 - slow) - first_order) / first_order)
-    # O(lambda): each tenfold smaller lambda divides the gap by about 10 (12 for the first pair,
-    # where the next order still shows at eta lambda = 4e-3)
-    assert gaps[0] < 0.11 and 8 < gaps[0] / gaps[1] < 13 and 8 < gaps[1] / gaps[2] < 12
+def test_parity_network_beats_its_kernel_at_equal_n():
+    """At n = 100 (d = 20) the network's test error 0.007 against the kernel's 0.72, on every
+    seed by two orders of magnitude; the kernel comes down to 0.09 at n = 400."""
+    out = S.parity_study([50, 100, 200, 400], range(5), d=20)  # the chapter's sizes, one stream
+    assert np.all(out["network"][1] * 30 < out["kernel"][1])
+    assert out["kernel"][1].mean() == pytest.approx(0.720, abs=0.01)
+    assert out["kernel"][3].mean() == pytest.approx(0.087, abs=0.005)
+    # the kernel predictor by hand for one draw: minimum-norm interpolation with the NTK formula
+    rng = np.random.default_rng(3)
+    cube = rng.choice([-1.0, 1.0], size=(60, 20))
+    X, y = cube / np.sqrt(20), cube[:, 0] * cube[:, 1]
+    G = np.clip(X @ X.T, -1, 1)
+    K = (G * (np.pi - np.arccos(G)) + np.sqrt(1 - G**2) + G * (np.pi - np.arccos(G))) / (2 * np.pi)
+    np.testing.assert_allclose(S.dot_product_kernel(G, "ntk"), K, atol=1e-12)

@@ -201,7 +201,7 @@ def test_setup_is_chapter_4s_task():
     with pytest.warns(DeprecationWarning, match="rng"):
         old = mf.momentum.setup(50, 3, 20, seed=4)
     assert np.array_equal(old[3].B, student.B)
-    # chapter 7: the same data, and a student drawn on its own from student_rng
+    # chapter 8: the same data, and a student drawn on its own from student_rng
     X1, _, _, own = mf.momentum.setup(50, 3, 20, rng=4, student_rng=1)
     assert np.array_equal(X1, X)
     assert np.array_equal(own.B, mf.model.init_network(20, 3, 1, radius=0.05).B)

@@ -1,4 +1,4 @@
-"""Chapter 7 figures, animation and explorer draw the runs they are given."""
+"""Chapter 8 figures, animation and explorer draw the runs they are given."""
 
 import re
 

@@ -125,7 +125,7 @@ def d_heavy_ball() -> dict:
     theta, prev, grad = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal(5)
     steps = [_case((theta, prev, grad, 0.3, 0.8), theta - 0.3 * grad + 0.8 * (theta - prev))]
     # Steps of mfnet_lite's heavy ball itself: from its iterates k - 1 and k and the gradient of
-    # the risk at k (times m: the particle scaling of chapter 7), the student's step must give
+    # the risk at k (times m: the particle scaling of chapter 8), the student's step must give
     # the package's iterate k + 1, for the output weights a (vectors) and the inputs B (m x d).
     X, y, _ = mf.data.teacher_student(40, 2, 3, rng=0)
     net = mf.model.init_network(10, 2, rng=1, radius=0.5)

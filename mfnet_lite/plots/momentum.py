@@ -1,4 +1,4 @@
-"""Figures of chapter 7: energy along second-order dynamics, loss comparisons, phase space."""
+"""Figures of chapter 8: energy along second-order dynamics, loss comparisons, phase space."""
 
 from __future__ import annotations
 

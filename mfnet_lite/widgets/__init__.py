@@ -10,6 +10,7 @@ from .meanfield import global_convergence_explorer
 from .measures import distance_explorer, mixture_explorer
 from .momentum import momentum_explorer
 from .ntk import ntk_explorer
+from .spectral import spectral_bias_explorer
 
 __all__ = [
     "output_scaling_explorer",
@@ -19,4 +20,5 @@ __all__ = [
     "global_convergence_explorer",
     "momentum_explorer",
     "ntk_explorer",
+    "spectral_bias_explorer",
 ]

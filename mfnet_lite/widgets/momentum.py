@@ -1,4 +1,4 @@
-"""Chapter 7 explorer: friction, step and temperature → energy, risk and phase-space paths."""
+"""Chapter 8 explorer: friction, step and temperature → energy, risk and phase-space paths."""
 
 from __future__ import annotations
 
