@@ -347,23 +347,21 @@ def best_plain_step(
     budget: int = 2000,
     rtol: float = 1e-3,
     xtol: float = 0.01,
-    fine: int = 8,
+    span: float = 0.1,
+    spacing: float = 0.0025,
 ) -> dict:
-    r"""The plain gradient-descent step that reaches ``rtol`` in the fewest iterations.
+    r"""The plain gradient-descent step with the fewest iterations that this search finds.
 
     Gradient descent :func:`mfnet_lite.train.gd` from ``net`` counts the iterations
     :math:`k(\eta)` until :math:`G(W_k) \le \mathrm{rtol}\cdot G(W_0)`, within ``budget``.
-    Larger steps are faster until the stability edge, where :math:`k(\eta)` stops being monotone
-    (chapter 8 shows it). So the search (i) doubles :math:`\eta` from ``low`` until a step fails,
-    (ii) bisects between the last success and the first failure down to a bracket of relative
-    width ``xtol`` (the *edge* :math:`\eta_{\mathrm{edge}}`, the largest step found to succeed), and
-    (iii) evaluates ``fine`` evenly spaced steps in :math:`[\eta_{\mathrm{edge}}/1.25, \eta_{\mathrm{edge}}]`,
-    since the best step lies just below the edge but not necessarily at it. The answer is the
-    step with the fewest iterations among all the steps evaluated.
-
-    Bisection assumes that the steps between the last success and the first failure fail from
-    one point on; near the edge this need not hold exactly, which is why every evaluation is
-    returned.
+    Larger steps are faster until the stability edge, where :math:`k(\eta)` is not monotone and
+    successes and failures can alternate (chapter 8 shows it). So the search (i) doubles
+    :math:`\eta` from ``low`` until a step fails, (ii) bisects between the last success and the
+    first failure down to a bracket of relative width ``xtol``, and (iii) evaluates a grid of
+    relative spacing ``spacing`` from ``(1 - span)`` times the bracket's lower end up to its
+    upper end. The answer is the step with the fewest iterations among all the steps
+    evaluated: the best on that grid, not a certified optimum (no finite search can promise one
+    where the count is erratic).
 
     Parameters
     ----------
@@ -378,40 +376,46 @@ def best_plain_step(
     rtol : float, default 1e-3
         The target, relative to the first risk.
     xtol : float, default 0.01
-        Relative width of the final bracket around the edge.
-    fine : int, default 8
-        Steps evaluated below the edge.
+        Relative width of the bisection's final bracket.
+    span : float, default 0.1
+        The grid starts ``span`` (relative) below the bracket, in (0, 1).
+    spacing : float, default 0.0025
+        Relative spacing of the grid.
 
     Returns
     -------
     dict
-        ``step`` (the best step), ``iterations`` (its count), ``edge`` (the largest step that
-        succeeded), ``first_failure`` (the smallest step that failed), and ``evaluated``
-        (step -> iterations, None for a failure), sorted by step.
+        ``step`` (the best step found), ``iterations`` (its count), ``first_failure`` (the
+        smallest step evaluated that failed), ``successes_above_failure`` (steps above
+        ``first_failure`` that succeeded: where successes and failures alternate), and
+        ``evaluated`` (step -> iterations, None for a failure), sorted by step.
 
     Raises
     ------
     ValueError
-        If ``low``, ``rtol`` or ``xtol`` is not positive, ``budget`` or ``fine`` below 1, or if
-        ``low`` itself does not reach the target (choose a smaller ``low``).
+        If ``low``, ``rtol``, ``xtol`` or ``spacing`` is not positive, ``span`` not in (0, 1),
+        ``budget`` below 1, or if ``low`` itself does not reach the target (choose a smaller
+        ``low``).
 
     Examples
     --------
     >>> import mfnet_lite as mf
     >>> X, y, _, student = mf.momentum.setup(n=20, m=20)
-    >>> found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, fine=2)
-    >>> found["edge"] < found["first_failure"] <= found["edge"] * 1.01 + 1e-12
+    >>> found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, spacing=0.02)
+    >>> found["step"] < found["first_failure"] or found["successes_above_failure"] != []
     True
     """
     low = check_scalar(low, "low", low=0.0, include_low=False)
     rtol = check_scalar(rtol, "rtol", low=0.0, include_low=False)
     xtol = check_scalar(xtol, "xtol", low=0.0, include_low=False)
+    span = check_scalar(span, "span", low=0.0, high=1.0, include_low=False, include_high=False)
+    spacing = check_scalar(spacing, "spacing", low=0.0, include_low=False)
     budget = check_int(budget, "budget", low=1)
-    fine = check_int(fine, "fine", low=1)
     X, y = check_data(net, X, y)
     evaluated: dict[float, int | None] = {}
 
     def count(step: float) -> int | None:
+        step = float(step)
         if step not in evaluated:
             evaluated[step] = _iterations(net, X, y, step, budget, rtol)
         return evaluated[step]
@@ -432,14 +436,15 @@ def best_plain_step(
             bad = middle
         else:
             good = middle
-    for step in np.linspace(good / 1.25, good, fine):
-        count(float(step))
+    for step in np.arange(good * (1 - span), bad, spacing * good):
+        count(step)
     succeeded = {s: k for s, k in evaluated.items() if k is not None}
+    first_failure = min(s for s, k in evaluated.items() if k is None)
     best = min(succeeded, key=lambda s: (succeeded[s], -s))
     return {
         "step": best,
         "iterations": succeeded[best],
-        "edge": good,
-        "first_failure": bad,
+        "first_failure": first_failure,
+        "successes_above_failure": sorted(s for s in succeeded if s > first_failure),
         "evaluated": dict(sorted(evaluated.items())),
     }

@@ -42,6 +42,7 @@ POINTS = {
     "b_wasserstein": {"q1": 2, "q2": 2, "q3": 1},
     "c_ntk": {"q1": 2, "q2": 2, "q3": 1},
     "d_heavy_ball": {"q1": 2, "q2": 2, "q3": 1},
+    "e_kernel_spectrum": {"q1": 2, "q2": 2, "q3": 1},
 }
 # The time limit per notebook in the attack class: an honest notebook takes 2-5 s here, so the
 # two that never end cost 20 s each, and a slow machine still grades the others in time.
@@ -75,6 +76,12 @@ MISTAKES = {
     "gradient_sign": (
         "d_heavy_ball",
         [("theta - eta * grad + beta", "theta + eta * grad + beta")],
+        {"q1"},
+        {"q2", "q3"},
+    ),
+    "missing_half": (
+        "e_kernel_spectrum",
+        [("return float(0.5 * np.sum(w * f * P * np.sin(t)))", "return float(np.sum(w * f * P * np.sin(t)))")],
         {"q1"},
         {"q2", "q3"},
     ),
@@ -183,7 +190,7 @@ def test_make_assignments_writes_what_it_prints(clone):
     assert sorted(out.glob("*/autograder/*-autograder_*.zip")) == sorted(
         p for p in printed if p.suffix == ".zip"
     )
-    assert len(list(out.glob("*/student/*.ipynb"))) == 4
+    assert len(list(out.glob("*/student/*.ipynb"))) == 5
     # The autograder folder (solution, zip, references) is for the instructor's eyes only.
     assert all((out / n / "autograder").stat().st_mode & 0o777 == 0o700 for n in NAMES)
 

@@ -113,7 +113,7 @@ def test_parity_network_beats_its_kernel_at_equal_n():
     # the kernel predictor by hand for one draw: minimum-norm interpolation with the NTK formula
     rng = np.random.default_rng(3)
     cube = rng.choice([-1.0, 1.0], size=(60, 20))
-    X, y = cube / np.sqrt(20), cube[:, 0] * cube[:, 1]
+    X = cube / np.sqrt(20)
     G = np.clip(X @ X.T, -1, 1)
     K = (G * (np.pi - np.arccos(G)) + np.sqrt(1 - G**2) + G * (np.pi - np.arccos(G))) / (2 * np.pi)
     np.testing.assert_allclose(S.dot_product_kernel(G, "ntk"), K, atol=1e-12)

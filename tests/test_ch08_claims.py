@@ -131,10 +131,10 @@ def test_delta_0_is_stationary_and_not_a_minimum(setup):
 
 
 def test_heavy_ball_against_the_best_plain_step(setup):
-    """'The best plain step found is eta ~ 8.4 with 252 iterations; from eta ~ 8.69 on, gradient
-    descent no longer reaches the target; near the edge the count is not monotone; heavy ball
-    needs 2.5 times fewer iterations'. GD by hand (mf.model.gradients, the mean-field factor m)
-    re-counts the search's best step and its first failure."""
+    """'The best plain step on the search's runs is eta ~ 8.58 with 244 iterations; the smallest
+    step that misses is ~8.06, yet steps up to ~8.63 still succeed, with failures in between;
+    heavy ball needs 2.5 times fewer iterations'. GD by hand (mf.model.gradients, the mean-field
+    factor m) re-counts the best step, the first failure and the last success."""
     X, y, net = setup
 
     def gd_steps(eta, budget=2000):
@@ -149,8 +149,11 @@ def test_heavy_ball_against_the_best_plain_step(setup):
 
     search = mf.momentum.best_plain_step(net, X, y, low=4.0, budget=2000, rtol=1e-3)
     assert gd_steps(search["step"]) == search["iterations"]
-    assert gd_steps(search["first_failure"]) is None and gd_steps(search["edge"]) is not None
-    assert 8.0 < search["step"] < search["first_failure"] < 9.0  # the page: 8.38 and 8.69
+    assert gd_steps(search["first_failure"]) is None
+    last = max(search["successes_above_failure"])
+    assert gd_steps(last) is not None and last > search["first_failure"] + 0.3  # alternation
+    assert 8.0 < search["first_failure"] < search["step"] < 8.7  # the page: 8.06 < 8.58 < 8.63
+    assert search["iterations"] <= 245  # an independent scan found 243 at 8.60
     ok = [(s, k) for s, k in search["evaluated"].items() if k]
     # not monotone near the edge: some larger successful step needs more iterations
     assert any(k2 > k1 for (s1, k1), (s2, k2) in zip(ok, ok[1:], strict=False) if s2 > s1)
@@ -161,7 +164,7 @@ def test_heavy_ball_against_the_best_plain_step(setup):
 
 
 def test_flat_direction_root_is_the_effective_step():
-    """Exercise ex-ch7-effective: 1 - r_1 = eta lambda / (1 - beta) + O(lambda^2), the slow root
+    """Exercise ex-ch8-effective: 1 - r_1 = eta lambda / (1 - beta) + O(lambda^2), the slow root
     found here by the quadratic formula (the page uses np.roots)."""
     eta, beta = 4.0, 0.8
     gaps = []

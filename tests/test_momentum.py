@@ -111,7 +111,7 @@ def test_noise_is_reproducible_under_a_seed(problem):
     assert np.array_equal(r1.net.B, r2.net.B) and not np.array_equal(r1.net.B, r3.net.B)
 
 
-@pytest.mark.parametrize("seed", [0, 1])  # 0 is the chapter's run (exercise ex-ch7-energy)
+@pytest.mark.parametrize("seed", [0, 1])  # 0 is the chapter's run (exercise ex-ch8-energy)
 def test_equipartition_with_noise(problem, seed):
     """At equilibrium E|v_j|^2 = d_theta T (Ito's formula); d_theta = 3 here."""
     X, y, net = problem
@@ -295,16 +295,20 @@ def test_effective_step_input_rules():
         mf.momentum.effective_step(4.0, "0.8")
 
 
-def test_best_plain_step_bisects_to_the_edge_and_refuses_a_failing_start():
-    """best_plain_step: the edge succeeds and lies within xtol of the first failure; every
-    evaluated step is reported; a start that already fails is refused, naming `low`."""
+def test_best_plain_step_scans_below_the_edge_and_refuses_a_failing_start():
+    """best_plain_step: the first failure fails, every success above it is listed, the answer is
+    the fewest iterations over every evaluated step, the grid has the asked spacing; a start that
+    already fails is refused, naming `low`."""
     X, y, _, student = mf.momentum.setup(n=20, m=20)
-    found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, xtol=0.02, fine=3)
-    assert found["evaluated"][found["edge"]] is not None
+    found = mf.momentum.best_plain_step(student, X, y, budget=300, rtol=1e-2, spacing=0.02)
     assert found["evaluated"][found["first_failure"]] is None
-    assert found["first_failure"] - found["edge"] <= 0.02 * found["edge"] + 1e-12
+    assert all(found["evaluated"][s] is not None for s in found["successes_above_failure"])
+    assert all(s > found["first_failure"] for s in found["successes_above_failure"])
     assert found["iterations"] == min(k for k in found["evaluated"].values() if k)
+    assert found["evaluated"][found["step"]] == found["iterations"]
     with pytest.raises(ValueError, match="low"):
         mf.momentum.best_plain_step(student, X, y, low=1e6, budget=300, rtol=1e-2)
     with pytest.raises(ValueError, match="xtol"):
         mf.momentum.best_plain_step(student, X, y, xtol=0.0)
+    with pytest.raises(ValueError, match="span"):
+        mf.momentum.best_plain_step(student, X, y, span=1.5)
