@@ -1,4 +1,4 @@
-"""The hidden checks of the four assignments, as data: inputs fixed here, reference values
+"""The hidden checks of the five assignments, as data: inputs fixed here, reference values
 computed with `mfnet_lite` (or a closed formula) when the assignment is built.
 
 `cases(name)` returns, for each question, the function the student writes, its points, its
@@ -151,7 +151,37 @@ def d_heavy_ball() -> dict:
     }
 
 
-BUILDERS = {f.__name__: f for f in (a_homogeneity, b_wasserstein, c_ntk, d_heavy_ball)}
+def e_kernel_spectrum() -> dict:
+    # mu_k of H_inf on S^2 from mfnet_lite's quadrature (accurate to ~1e-15); a student's quadrature
+    # in u has an error of ~1e-7 near the square-root singularity at u = +-1, so these cases allow
+    # atol 1e-6 (the classic mistakes -- a missing 1/2, the wrong Legendre degree, no weight --
+    # are off by at least 1e-3)
+    spectrum = [
+        _case((k,), mf.kernels.harmonic_eigenvalues(3, [k])[0], atol=1e-6) for k in (0, 1, 2, 3, 4, 6)
+    ]
+    r0, r1 = (np.random.default_rng(s) for s in (10, 11))
+    X, y = _unit_rows(r0.standard_normal((30, 6))), r0.choice([-1.0, 1.0], 30)
+    X2, y2 = _unit_rows(r1.standard_normal((12, 3))), r1.standard_normal(12)
+    complexity = [
+        _case((X, y), mf.kernels.arora_complexity(X, y)),
+        _case((X2, y2), mf.kernels.arora_complexity(X2, y2)),
+    ]
+    factors = []
+    for n, eta, k in ((63, 0.0625, 1), (63, 0.0625, 3), (40, 0.1, 2)):
+        theta, P = mf.spectral.circle_points(n)
+        H = mf.kernels.h_infinity(P, on_parallel="ignore")
+        v = np.cos(k * theta)
+        factors.append(_case((n, eta, k), 1 - eta * (v @ H @ v) / (v @ v)))
+    return {
+        "q1": _question("mu_sphere", 2, FORBIDDEN, spectrum),
+        "q2": _question("complexity", 2, FORBIDDEN, complexity),
+        "q3": _question("frequency_factor", 1, FLAGGED, factors),
+    }
+
+
+BUILDERS = {
+    f.__name__: f for f in (a_homogeneity, b_wasserstein, c_ntk, d_heavy_ball, e_kernel_spectrum)
+}
 
 
 def cases(name: str) -> dict:
