@@ -96,7 +96,8 @@ def main(argv=None):
     wall = time.perf_counter() - start
     failed = False
     for name, seconds, cells, errors in results:
-        print(f"{name:<28} {seconds:7.1f} s")
+        # the cells' own time against the chapter's: a large gap is kernel start-up or a stall
+        print(f"{name:<28} {seconds:7.1f} s   (cells {sum(c[0] for c in cells):.1f} s)")
         for s, i, first in cells[: args.top]:
             print(f"    cell {i:3d} {s:6.1f} s  {first}")
         for e in errors:
