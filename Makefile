@@ -111,6 +111,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/transport.py
 	$(BIN)/python benchmarks/widgets.py
+	$(BIN)/python benchmarks/book.py
 
 # The preview server is standard-library Python (tools/serve.py), so it needs no venv: a book
 # built elsewhere (the workflow's artifact, unzipped) is served with `make serve HTML=folder`.

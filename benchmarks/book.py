@@ -1,0 +1,115 @@
+"""Time the book's notebook execution, chapter by chapter, as `make book` executes it.
+
+    python benchmarks/book.py                 # every chapter of _toc.yml, one after the other
+    python benchmarks/book.py -k ch04 ch06    # only the chapters whose name contains these
+    python benchmarks/book.py --jobs 2        # chapters executed two at a time (wall time)
+
+Each chapter is read by jupytext and executed by nbclient in a fresh ``python3`` kernel in its
+own folder, as myst-nb does in the build, with the build's environment
+(``MFNET_LITE_PROGRESS=0``, ``OPENBLAS_NUM_THREADS=1``, from the Makefile). It prints each
+chapter's time, its slowest cells (nbclient's timestamps: where the time goes) and the total,
+plus the machine's load average (``os.getloadavg``) before and after, since the machine may be
+shared. Not a test: the numbers depend on the machine; Sphinx's own time comes on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chapter_paths():
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [ROOT / f"{f}.md" for f in files if f.startswith("chapters/")]
+
+
+def cell_seconds(cell):
+    """Execution time of one code cell from nbclient's recorded timestamps."""
+    ex = cell.get("metadata", {}).get("execution", {})
+    try:
+        t0 = datetime.fromisoformat(ex["iopub.execute_input"].replace("Z", "+00:00"))
+        t1 = datetime.fromisoformat(ex["shell.execute_reply"].replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return 0.0
+    return (t1 - t0).total_seconds()
+
+
+def execute(path, timeout):
+    import jupytext
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(path)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    errors = [
+        f"cell {i}: {out.get('ename')}: {out.get('evalue')}"
+        for i, cell in enumerate(nb.cells)
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+    cells = sorted(
+        (
+            (cell_seconds(c), i, c.source.splitlines()[0][:60] if c.source else "")
+            for i, c in enumerate(nb.cells)
+            if c.cell_type == "code"
+        ),
+        reverse=True,
+    )
+    return path.stem, seconds, cells, errors
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("-k", nargs="+", help="only chapters whose file name contains one of these")
+    p.add_argument("--jobs", type=int, default=1, help="chapters executed at the same time")
+    p.add_argument("--top", type=int, default=3, help="slowest cells shown per chapter")
+    p.add_argument("--timeout", type=int, default=180, help="seconds a cell may take")
+    args = p.parse_args(argv)
+    os.environ["MFNET_LITE_PROGRESS"] = "0"
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    # the kernels import the mfnet_lite of this checkout
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [q for q in os.environ.get("PYTHONPATH", "").split(os.pathsep) if q]
+    )
+    paths = [q for q in chapter_paths() if not args.k or any(k in q.name for k in args.k)]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        results = list(pool.map(lambda q: execute(q, args.timeout), paths))
+    wall = time.perf_counter() - start
+    failed = False
+    for name, seconds, cells, errors in results:
+        # the cells' own time against the chapter's: a large gap is kernel start-up or a stall
+        print(f"{name:<28} {seconds:7.1f} s   (cells {sum(c[0] for c in cells):.1f} s)")
+        for s, i, first in cells[: args.top]:
+            print(f"    cell {i:3d} {s:6.1f} s  {first}")
+        for e in errors:
+            failed = True
+            print(f"    ERROR {e}")
+    print(
+        f"total of the chapters: {sum(r[1] for r in results):.1f} s; wall time {wall:.1f} s "
+        f"with {args.jobs} job(s)"
+    )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
