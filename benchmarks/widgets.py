@@ -57,6 +57,10 @@ def controls(widget) -> list:
 def neighbour(control):
     """A value next to the current one, or None when the control cannot be changed."""
     options = getattr(control, "options", None)
+    if isinstance(control, widgets.SelectMultiple):  # add the last option, or drop it
+        last = options[-1][1] if isinstance(options[-1], tuple) else options[-1]
+        chosen = tuple(v for v in control.value if v != last)
+        return chosen if chosen != tuple(control.value) else (*chosen, last)
     if options:
         values = [o[1] if isinstance(o, tuple) else o for o in options]
         i = values.index(control.value)

@@ -18,7 +18,7 @@ _spec = importlib.util.spec_from_file_location(
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-MODULES = ("homogeneity", "measures", "lazy", "meanfield", "momentum", "ntk")
+MODULES = ("homogeneity", "measures", "lazy", "meanfield", "momentum", "ntk", "spectral")
 
 
 class Frames(list):

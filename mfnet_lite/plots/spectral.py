@@ -73,7 +73,7 @@ def draw_frequency_rates(rates, axes) -> None:
     ax1.set(xlabel="step", ylabel=r"$|c_k|$ of the residual", ylim=(1e-4, None))
     ax1.legend(fontsize="small", loc="lower left")
     x = np.arange(len(rates.degrees))
-    ax2.bar(x - 0.2, 1 - rates.predicted, width=0.4, color="0.6", label=r"$\eta\, n\, \mu_k$ (kernel)")
+    ax2.bar(x - 0.2, 1 - rates.predicted, width=0.4, color="0.45", label=r"$\eta\, n\, \mu_k$ (kernel)")
     ax2.bar(x + 0.2, 1 - rates.measured, width=0.4, color="C0", hatch="//", label="measured")
     ax2.set_xticks(x, [str(k) for k in rates.degrees])
     ax2.set(xlabel="frequency $k$", ylabel="decay per step, $1 -$ factor")

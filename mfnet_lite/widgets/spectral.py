@@ -34,7 +34,8 @@ def spectral_bias_explorer(*, n: int = 63, steps: int = 120, rng=0):
                                    description="frequencies k")
     width = widgets.SelectionSlider(options=[500, 1000, 2000, 5000, 10000], value=2000,
                                     description="width m")
-    bias = widgets.Checkbox(value=False, description="bias input")
+    bias = widgets.ToggleButtons(options=[("none", False), ("constant 1", True)], value=False,
+                                 description="bias input")
     out = widgets.Output()
     fig, axes = figure((10, 3.6), 2, wspace=0.35, left=0.08, right=0.98, bottom=0.16)
 
