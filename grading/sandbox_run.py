@@ -1,10 +1,10 @@
 """Run one student notebook and export its answers as plain data (the student's process).
 
-tools/grade.py starts this file with `python -I -c SOURCE` in a throw-away folder holding only a
+grading/run.py starts this file with `python -I -c SOURCE` in a throw-away folder holding only a
 copy of the notebook, in a session of its own, with a time limit, and (as root) as a user of its
 own without network. The orders come on stdin as JSON:
 
-    {"notebook": "submission.ipynb", "format": source of tools/answer_format.py,
+    {"notebook": "submission.ipynb", "format": source of grading/answer_format.py,
      "questions": {q: {"function": name, "args": [[value, ...] per case]}},
      "package_dir": the folder of mfnet_lite, "watched": [path prefixes], "audit_fd": fd,
      "imports": [the modules of the assignment's declared requirements]}
@@ -16,7 +16,7 @@ and writes `answers.json` (replaced whole, so a crash keeps the last complete ex
 {q: {"cases": [description, ...], "package_calls": [names]}, "_progress": {...}}.
 Everything here runs in the process the student's code controls, so nothing it writes is
 trusted beyond being the student's answer: the comparison with the references happens in
-another interpreter (tools/check_answers.py), and the references never enter this folder.
+another interpreter (grading/check_answers.py), and the references never enter this folder.
 The audit hook streams what the code does (processes, files under the watched folders,
 network) to the grader through `audit_fd` as it happens; an audit hook cannot be removed.
 """
