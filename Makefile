@@ -63,8 +63,10 @@ book-student: logo
 	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
 
+# SECRET=path: hidden inputs keyed by the instructor's key file (created when missing; keep it
+# outside the repository). instructors.md tells the course workflow.
 assignments: $(ENV_READY)
-	$(BIN)/python -m grading build "$(CURDIR)/_build/assignments"
+	$(BIN)/python -m grading build "$(CURDIR)/_build/assignments" $(if $(SECRET),--secret "$(SECRET)")
 
 # Grade every notebook of SUBMISSIONS (building the assignment when missing): one CSV and a log
 # under _build/grades/ASSIGNMENT; TIMEOUT is the limit per notebook in seconds, WORKERS the

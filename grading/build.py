@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from grading import HERE, ROOT
+from grading import HERE, ROOT, secret
 from grading import cases as assignment_cases
 from grading.errors import UsageError
 
@@ -110,7 +110,7 @@ def hidden_cell(question: str, index: int, spec: dict) -> dict:
     }
 
 
-def prepare(source: Path, notebook: Path) -> dict:
+def prepare(source: Path, notebook: Path, key: bytes | None = None) -> dict:
     """Write the otter notebook of `source` (hidden tests and pinned requirements filled in);
     return its grading data: the declared requirements and the cases of each question."""
     subprocess.run(
@@ -118,7 +118,7 @@ def prepare(source: Path, notebook: Path) -> dict:
         check=True,
     )
     nb = json.loads(notebook.read_text())
-    specs = assignment_cases.cases(source.stem)
+    specs = assignment_cases.cases(source.stem, key)
     cells, question = [], None
     for cell in nb["cells"]:
         text = "".join(cell["source"]).strip()
@@ -140,17 +140,23 @@ def prepare(source: Path, notebook: Path) -> dict:
         cells.append(cell)
     nb["cells"] = cells
     notebook.write_text(json.dumps(nb, indent=1))
-    return {"name": source.stem, "requirements": declared, "questions": specs}
+    return {
+        "name": source.stem,
+        "requirements": declared,
+        "questions": specs,
+        "secret": secret.fingerprint(key),
+    }
 
 
-def build_one(source: Path, out: Path) -> Path:
-    """Build one assignment into out/NAME (absolute); return that folder."""
+def build_one(source: Path, out: Path, key: bytes | None = None) -> Path:
+    """Build one assignment into out/NAME (absolute), its hidden inputs keyed by `key` (the
+    built-in seeds without); return that folder."""
     name = source.stem
     target = Path(out).resolve() / name
     shutil.rmtree(target, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         notebook = Path(tmp) / f"{name}.ipynb"
-        grading = prepare(source, notebook)
+        grading = prepare(source, notebook, key)
         otter(["assign", str(notebook), str(target)], cwd=tmp)
     (target / "autograder" / "grading.json").write_text(json.dumps(grading))
     (target / "autograder").chmod(0o700)
@@ -171,19 +177,24 @@ def autograder_zip(folder: Path) -> Path:
     return zips[0]
 
 
-def build(out: Path = DEFAULT_OUT, names: list[str] | None = None) -> dict[str, Path]:
-    """Build the assignments `names` (default: all) under `out`; return {name: folder}."""
+def build(
+    out: Path = DEFAULT_OUT, names: list[str] | None = None, secret_path: Path | None = None
+) -> dict[str, Path]:
+    """Build the assignments `names` (default: all) under `out`, with the hidden inputs keyed by
+    the secret in `secret_path` (grading/secret.py; default: the built-in seeds); return
+    {name: folder}. Every argument is checked before anything is written."""
     unknown = [n for n in names or [] if n not in NAMES]
     if unknown:
         raise UsageError(f"unknown assignment {unknown[0]!r}: choose among {', '.join(NAMES)}")
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file: give a folder to build the assignments into")
+    key = None if secret_path is None else secret.load(secret_path, [out])
     out.mkdir(parents=True, exist_ok=True)
     sources = [s for s in SOURCES if not names or s.stem in names]
     built = {}
     for source in sources:
-        built[source.stem] = target = build_one(source, out)
+        built[source.stem] = target = build_one(source, out, key)
         print(f"{source.stem}: student notebook {student_notebook(target)}")
         print(f"{source.stem}: autograder {autograder_zip(target)}")
     return built

@@ -10,8 +10,9 @@ data = tools_module("assignment_cases")
 NAMES = sorted(data.BUILDERS)
 
 
-def cases(name: str) -> dict:
-    """{question: {"function", "points", "package", "cases"}} of assignment `name`."""
+def cases(name: str, key: bytes | None = None, student: str = "") -> dict:
+    """{question: {"function", "points", "package", "cases"}} of assignment `name`; the inputs
+    from the built-in seeds without `key`, else keyed by (key, name, student)."""
     if name not in data.BUILDERS:
         raise UsageError(f"unknown assignment {name!r}: choose one of {', '.join(NAMES)}")
-    return data.cases(name)
+    return data.cases(name, key, student)

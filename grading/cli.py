@@ -1,6 +1,6 @@
 """The command line of grading (`python -m grading`, `make assignments`, `make grade`).
 
-    python -m grading build [OUT] [NAME ...]
+    python -m grading build [OUT] [NAME ...] [--secret PATH]
     python -m grading grade ASSIGNMENT SUBMISSIONS [--timeout S] [--workers N] [--out DIR]
                             [--assignments DIR]
 
@@ -37,6 +37,12 @@ def parser() -> argparse.ArgumentParser:
     b = commands.add_parser("build", help="build the assignments (make assignments)")
     b.add_argument("out", nargs="?", type=Path, default=build.DEFAULT_OUT)
     b.add_argument("names", nargs="*")
+    b.add_argument(
+        "--secret",
+        type=Path,
+        default=None,
+        help="the instructor's key file (created when missing): keyed hidden inputs",
+    )
     g = commands.add_parser("grade", help="grade a class folder (make grade)")
     g.add_argument("assignment")
     g.add_argument("submissions", type=Path)
@@ -62,7 +68,7 @@ def main(argv: list[str]) -> int:
     try:
         args = parser().parse_args(argv)
         if args.command == "build":
-            build.build(args.out, args.names)
+            build.build(args.out, args.names, args.secret)
         else:
             run.grade_class(
                 args.assignment,
