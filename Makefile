@@ -73,10 +73,15 @@ assignments: $(ENV_READY)
 # notebooks graded at a time (default: the number of cores).
 TIMEOUT ?= 180
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+# Limits per notebook (instructors.md): MB of address space, MB of disk, processes (as root).
+MEMORY ?= 4096
+DISK ?= 256
+PROCESSES ?= 256
 grade: $(ENV_READY)
 	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(SUBMISSIONS)" ]; then \
 		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds] [WORKERS=n]" >&2; exit 2; fi
-	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)"
+	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)" \
+		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)"
 
 test: browser-assets
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grading import build, run
 from grading.errors import UsageError
+from grading.sandbox import Limits
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +59,25 @@ def parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="notebooks graded at a time (default: the number of cores)",
     )
+    defaults = Limits()
+    g.add_argument(
+        "--memory",
+        type=_positive_int,
+        default=defaults.memory_mb,
+        help=f"MB of address space per notebook (default {defaults.memory_mb})",
+    )
+    g.add_argument(
+        "--disk",
+        type=_positive_int,
+        default=defaults.disk_mb,
+        help=f"MB a notebook may write (default {defaults.disk_mb})",
+    )
+    g.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=defaults.processes,
+        help=f"processes per notebook, as root (default {defaults.processes})",
+    )
     g.add_argument("--out", type=Path, default=None)
     g.add_argument("--assignments", type=Path, default=None)
     g.add_argument("--no-progress", action="store_true", help="a line per notebook, no bar")
@@ -78,6 +98,7 @@ def main(argv: list[str]) -> int:
                 args.assignments,
                 workers=args.workers,
                 progress=not args.no_progress and sys.stderr.isatty(),
+                limits=Limits(args.memory, args.disk, args.processes),
             )
     except UsageError as problem:
         command = argv[0] if argv[:1] in (["build"], ["grade"]) else "grading"

@@ -33,6 +33,7 @@ from grading.errors import UsageError
 from grading.sandbox import (
     MODULES,
     SANDBOX_MODULES,
+    Limits,
     isolation,
     run_notebook,
     sandbox_runtime,
@@ -64,6 +65,7 @@ class Batch:
     runtime_line: str
     watched: list[str]
     workers: int = 1
+    limits: Limits = field(default_factory=Limits)
     submitted: dict = field(default_factory=dict)  # notebook -> bytes, read before the first run
     protected: dict = field(default_factory=dict)  # the assignment folder's files, restored
 
@@ -73,10 +75,10 @@ def grade_notebook(batch: Batch, notebook: Path) -> tuple[dict, str]:
     data, grading = batch.submitted[notebook], batch.grading
     static = notebook_flags.flags(data)
     answers, facts = run_notebook(
-        data, grading, batch.timeout, batch.box, batch.watched, batch.runtime
+        data, grading, batch.timeout, batch.box, batch.watched, batch.runtime, batch.limits
     )
     scored = check(grading, answers)
-    flags = list(static) + [f"did: {e}" for e in facts["events"]]
+    flags = list(static) + [f"did: {e}" for e in facts["events"] if not e.startswith("limit: ")]
     for q, result in scored.items():
         if result["package_calls"]:
             policy = grading["questions"][q]["package"]
@@ -160,6 +162,7 @@ def grade_class(
     assignments_dir: Path | None = None,
     workers: int = 1,
     progress: bool = False,
+    limits: Limits | None = None,
 ) -> Path:
     """Grade every notebook under `submissions` with `workers` at a time; return the CSV's path."""
     submissions = Path(submissions).resolve()
@@ -188,6 +191,7 @@ def grade_class(
         runtime_line=runtime_line,
         watched=[str(assignments_dir), str(submissions), str(out)],
         workers=workers,
+        limits=limits or Limits(),
     )
     try:
         return grade_all(batch, progress)
@@ -216,7 +220,9 @@ def grade_all(batch: Batch, progress: bool = False) -> Path:
     box = batch.box
     logs = [
         f"assignment {batch.name} ({batch.folder}), {len(batch.notebooks)} notebooks from "
-        f"{batch.submissions}, time limit {batch.timeout:g} s, {batch.workers} at a time",
+        f"{batch.submissions}, {batch.workers} at a time; limits per notebook: "
+        f"{batch.timeout:g} s, {batch.limits.memory_mb} MB of address space, "
+        f"{batch.limits.disk_mb} MB of disk, {batch.limits.processes} processes",
         f"isolation: own user id {'yes' if box['user'] else 'no (not root)'}, "
         f"no network {'yes' if box['net'] else 'no'}",
         batch.runtime_line,

@@ -21,15 +21,55 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from grading import HERE, ROOT
-from grading.errors import EnvironmentProblem
+from grading.errors import EnvironmentProblem, UsageError
 
 RUNNER = (HERE / "sandbox_run.py").read_text()
 FORMAT = (HERE / "answer_format.py").read_text()
 MAX_ANSWERS = 64 * 2**20
 MODULES = {"pot": "ot"}  # import names of the requirements that differ from their package's
+MEMORY_LIMIT = "memory limit exceeded — needs review"
+DISK_LIMIT = "disk limit exceeded — needs review"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one notebook's process may use (instructors.md lists the defaults; `make grade`
+    sets them with MEMORY=, DISK=, PROCESSES=, TIMEOUT=).
+
+    memory_mb: its address space (RLIMIT_AS; NumPy raises MemoryError beyond it: the row says
+        "memory limit exceeded — needs review" and the batch goes on). It counts mapped, not
+        resident, memory: Python + NumPy + POT + IPython map about 1.5 GB here.
+    disk_mb: the largest file it may write (RLIMIT_FSIZE) and the total its sandbox folder may
+        hold (checked every 0.2 s; beyond it the session is killed).
+    processes: processes of its own user id at once (RLIMIT_NPROC; with a user id of its own,
+        i.e. as root, only: without one the count would include the grader's).
+    """
+
+    memory_mb: int = 4096
+    disk_mb: int = 256
+    processes: int = 256
+
+    def __post_init__(self):
+        for name in ("memory_mb", "disk_mb", "processes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise UsageError(f"{name} must be a whole number >= 1; got {value!r}")
+
+
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under `folder` (as allocated on disk), never raising."""
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
 
 
 def isolation() -> dict:
@@ -278,10 +318,13 @@ def run_notebook(
     box: dict,
     watched: list[str],
     runtime: dict | None = None,
+    limits: Limits | None = None,
 ):
-    """Run one notebook (its bytes) in a sandbox; return (answers text or None, run facts).
-    `runtime` is what `sandbox_runtime` chose (default: this interpreter and this checkout)."""
+    """Run one notebook (its bytes) in a sandbox under `limits` (default `Limits()`); return
+    (answers text or None, run facts). `runtime` is what `sandbox_runtime` chose (default: this
+    interpreter and this checkout)."""
     runtime = runtime or default_runtime()
+    limits = limits or Limits()
     sandbox = Path(tempfile.mkdtemp(prefix="grade-"))
     (sandbox / "submission.ipynb").write_bytes(notebook)
     token = f"MFNET_GRADE_RUN={os.getpid()}-{random.getrandbits(64):x}"
@@ -294,10 +337,12 @@ def run_notebook(
     command = sandbox_command([runtime["python"], "-c", RUNNER], box, uid)
     sandbox.chmod(0o700)
 
-    def limits():  # in the child, before exec: output files and (own uid) process count capped
-        resource.setrlimit(resource.RLIMIT_FSIZE, (2**28, 2**28))
+    def set_limits():  # in the child, before exec: memory, file size, (own uid) processes
+        memory, disk = limits.memory_mb * 2**20, limits.disk_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (disk, disk))
         if uid is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
     audit_read, audit_write = os.pipe()
     orders = {
@@ -325,7 +370,7 @@ def run_notebook(
         stderr=subprocess.STDOUT,
         start_new_session=True,
         pass_fds=(audit_write,),
-        preexec_fn=limits,
+        preexec_fn=set_limits,
     )
     os.close(audit_write)
     reader.start()
@@ -334,11 +379,19 @@ def run_notebook(
         proc.stdin.close()
     except BrokenPipeError:
         pass
-    timed_out = False
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    timed_out = disk_full = False
+    deadline = start + timeout
+    while proc.poll() is None:  # the time limit, and the disk its folder holds
+        if time.monotonic() >= deadline:
+            timed_out = True
+            break
+        if folder_bytes(sandbox) > limits.disk_mb * 2**20:
+            disk_full = True
+            break
+        try:
+            proc.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            pass
     # The whole session, then whatever escaped it: every process of the sandbox's own user id
     # (as root), or every process of ours that still carries this run's token in its environment.
     try:
@@ -365,6 +418,8 @@ def run_notebook(
     shutil.rmtree(sandbox, ignore_errors=True)
     facts = {
         "timed_out": timed_out,
+        "disk_full": disk_full,
+        "memory": any(e.startswith("limit: memory") for e in events),
         "returncode": proc.returncode,
         "seconds": seconds,
         "events": events,

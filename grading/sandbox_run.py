@@ -87,6 +87,15 @@ def _audit(event, args):
 
 sys.addaudithook(_audit)
 
+
+def _limit(what: str) -> None:
+    """Tell the grader a limit was hit (the row's status says so)."""
+    try:
+        os.write(AUDIT_FD, (json.dumps(f"limit: {what}") + "\n").encode())
+    except OSError:
+        pass
+
+
 shell = _shell.InteractiveShell.instance()
 nb = json.loads(open(orders["notebook"], encoding="utf-8").read())
 cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
@@ -109,6 +118,8 @@ def _call(function, args):
         answer = _describe(function(*[_decode(a) for a in args]))
     except BaseException as error:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt included
         answer = {"kind": "error", "error": f"{type(error).__name__}: {error}"[:300]}
+        if isinstance(error, MemoryError):
+            _limit(f"memory ({function.__name__}: {str(error)[:100]})")
     finally:
         sys.setprofile(None)
     return answer, called
@@ -150,7 +161,9 @@ for i, source in enumerate(cells):
     with open("progress", "w") as f:
         f.write(str(i + 1))
     if not skipped(source):
-        shell.run_cell(source, store_history=False)
+        result = shell.run_cell(source, store_history=False)
+        if isinstance(result.error_in_exec, MemoryError):
+            _limit(f"memory (cell {i + 1}: {str(result.error_in_exec)[:100]})")
     export(every=False)
 answers["_progress"] |= {"done": len(cells), "finished": True}
 export(every=True)

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from grading import HERE
+from grading.sandbox import DISK_LIMIT, MEMORY_LIMIT
 
 TIMED_OUT = "timed out — needs review"
 
@@ -36,6 +37,10 @@ def status_of(facts: dict, answers: str | None, timeout: float) -> str:
         finished = json.loads(answers)["_progress"]["finished"] is True
     except (TypeError, ValueError, KeyError):
         pass
+    if facts.get("memory"):
+        return f"{MEMORY_LIMIT} (a MemoryError: see the log); graded on the answers it exported"
+    if facts.get("disk_full"):
+        return f"{DISK_LIMIT} (its folder outgrew the limit in cell {facts['progress']})"
     if facts["timed_out"]:
         return f"{TIMED_OUT} (limit {timeout:g} s, stopped in cell {facts['progress']})"
     if finished and facts["returncode"] == 0:
