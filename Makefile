@@ -81,7 +81,8 @@ grade: $(ENV_READY)
 	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(SUBMISSIONS)" ]; then \
 		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds] [WORKERS=n]" >&2; exit 2; fi
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)" \
-		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)"
+		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)" \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_ID),--lms-id "$(LMS_ID)")
 
 test: browser-assets
 	$(BIN)/ruff check .

@@ -78,6 +78,10 @@ def parser() -> argparse.ArgumentParser:
         default=defaults.processes,
         help=f"processes per notebook, as root (default {defaults.processes})",
     )
+    g.add_argument("--roster", type=Path, default=None, help="Canvas or Moodle roster CSV")
+    g.add_argument(
+        "--lms-id", default="", help="Canvas's assignment id: the column '<ASSIGNMENT> (<id>)'"
+    )
     g.add_argument("--out", type=Path, default=None)
     g.add_argument("--assignments", type=Path, default=None)
     g.add_argument("--no-progress", action="store_true", help="a line per notebook, no bar")
@@ -99,6 +103,8 @@ def main(argv: list[str]) -> int:
                 workers=args.workers,
                 progress=not args.no_progress and sys.stderr.isatty(),
                 limits=Limits(args.memory, args.disk, args.processes),
+                roster=args.roster,
+                lms_id=args.lms_id,
             )
     except UsageError as problem:
         command = argv[0] if argv[:1] in (["build"], ["grade"]) else "grading"

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import ROOT, build, tools_module
+from grading import ROOT, build, lms, tools_module
 from grading.errors import UsageError
 from grading.sandbox import (
     MODULES,
@@ -66,6 +66,8 @@ class Batch:
     watched: list[str]
     workers: int = 1
     limits: Limits = field(default_factory=Limits)
+    roster: lms.Roster | None = None
+    lms_column: str = ""
     submitted: dict = field(default_factory=dict)  # notebook -> bytes, read before the first run
     protected: dict = field(default_factory=dict)  # the assignment folder's files, restored
 
@@ -85,7 +87,7 @@ def grade_notebook(batch: Batch, notebook: Path) -> tuple[dict, str]:
             verdict = "scores 0" if policy == "forbidden" else "review"
             flags.append(f"{q} calls mfnet_lite ({verdict})")
     notes = [f"{q}: {r['note']}" for q, r in scored.items() if r.get("note")]
-    row = {"student": notebook.name}
+    row = {"student": notebook.relative_to(batch.submissions).as_posix()}
     row |= {q: r["score"] for q, r in scored.items()}
     row["total"] = sum(r["score"] for r in scored.values())
     row["max"] = sum(r["points"] for r in scored.values())
@@ -163,10 +165,13 @@ def grade_class(
     workers: int = 1,
     progress: bool = False,
     limits: Limits | None = None,
+    roster: Path | None = None,
+    lms_id: str = "",
 ) -> Path:
     """Grade every notebook under `submissions` with `workers` at a time; return the CSV's path."""
     submissions = Path(submissions).resolve()
     notebooks = check_arguments(name, submissions, timeout, workers)
+    class_list = None if roster is None else lms.read_roster(roster)
     assignments_dir = Path(assignments_dir or build.DEFAULT_OUT).resolve()
     folder = assignments_dir / name
     if not (folder / "autograder" / "grading.json").is_file():
@@ -192,6 +197,8 @@ def grade_class(
         watched=[str(assignments_dir), str(submissions), str(out)],
         workers=workers,
         limits=limits or Limits(),
+        roster=class_list,
+        lms_column=f"{name} ({lms_id})" if lms_id else name,
     )
     try:
         return grade_all(batch, progress)
@@ -202,7 +209,10 @@ def grade_class(
 
 def _failed_row(batch: Batch, notebook: Path, error: Exception) -> tuple[dict, str]:
     questions = batch.grading["questions"]
-    row = {"student": notebook.name, **{q: 0 for q in questions}}
+    row = {
+        "student": notebook.relative_to(batch.submissions).as_posix(),
+        **{q: 0 for q in questions},
+    }
     row |= {"total": 0, "max": sum(s["points"] for s in questions.values())}
     row |= {"status": f"not graded ({type(error).__name__}: {error}) — needs review"}
     row |= {"flags": "", "seconds": "0.0"}
@@ -265,6 +275,9 @@ def grade_all(batch: Batch, progress: bool = False) -> Path:
         bar.close()
     rows = [row for row, _ in results]
     logs += [log for _, log in results]
+    if batch.roster is not None:
+        rows, roster_log = with_roster(batch, rows)
+        logs.append(roster_log)
     csv_path = write_grades(batch, rows)
     log_path = batch.out / "grading.log"
     log_path.write_text("\n\n".join(logs) + f"\n\nCSV sha256 {sha256(csv_path)}\n")
@@ -272,11 +285,52 @@ def grade_all(batch: Batch, progress: bool = False) -> Path:
     return csv_path
 
 
+def with_roster(batch: Batch, rows: list[dict]) -> tuple[list[dict], str]:
+    """The rows with the roster: one per roster student (in the roster's order; no submission:
+    0 and a status saying so), then every notebook matched to nobody, with why; canvas.csv,
+    moodle.csv and unmatched.csv written beside grades.csv. Returns (rows, a log entry)."""
+    roster = batch.roster
+    matched, unmatched = lms.match(roster, batch.submissions, batch.notebooks)
+    by_path = {row["student"]: row for row in rows}
+    rel = {login: nb.relative_to(batch.submissions).as_posix() for login, nb in matched.items()}
+    questions = batch.grading["questions"]
+    points = sum(s["points"] for s in questions.values())
+    out_rows, totals = [], {}
+    for student in roster.students:
+        if student.login in rel:
+            row = {"login": student.login, "name": student.name, **by_path[rel[student.login]]}
+        else:
+            row = {"login": student.login, "name": student.name, "student": ""}
+            row |= {q: 0 for q in questions} | {"total": 0, "max": points}
+            row |= {"status": "no submission (0)", "flags": "", "seconds": "0.0"}
+        totals[student.login] = row["total"]
+        out_rows.append(row)
+    lines = [f"roster ({roster.kind}): {len(roster.students)} students, {len(matched)} matched"]
+    with open(batch.out / "unmatched.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["notebook", "why"])
+        for nb, why in unmatched:
+            path = nb.relative_to(batch.submissions).as_posix()
+            writer.writerow([path, why])
+            row = dict(by_path[path]) | {"login": "", "name": ""}
+            row["status"] = f"{row['status']}; not matched to a roster student: {why}"
+            out_rows.append(row)
+            lines.append(f"  unmatched: {path}: {why}")
+    lms.write_canvas(batch.out / "canvas.csv", roster, totals, batch.lms_column, points)
+    lms.write_moodle(batch.out / "moodle.csv", roster, totals, batch.lms_column)
+    print(f"canvas: {batch.out / 'canvas.csv'}\nmoodle: {batch.out / 'moodle.csv'}")
+    if unmatched:
+        print(f"{len(unmatched)} notebooks matched no student: {batch.out / 'unmatched.csv'}")
+    return out_rows, "\n".join(lines)
+
+
 def write_grades(batch: Batch, rows: list[dict]) -> Path:
     """OUT/grades.csv, written whole (a temporary file replaced at once)."""
     csv_path = batch.out / "grades.csv"
     questions = list(batch.grading["questions"])
     columns = ["student", *questions, "total", "max", "status", "flags", "seconds"]
+    if batch.roster is not None:
+        columns = ["login", "name", *columns]
     tmp = csv_path.with_suffix(".tmp")
     with open(tmp, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns)

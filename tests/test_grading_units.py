@@ -161,7 +161,10 @@ def test_arguments_are_checked_first(tmp_path, name, folder, timeout, workers, m
         ["grade", "b_wasserstein", "{tmp}/missing"],
         ["grade", "b_wasserstein", "{tmp}/subs", "--workers", "two"],
         ["grade", "b_wasserstein", "{tmp}/subs", "--timeout", "-1"],
+        ["grade", "b_wasserstein", "{tmp}/subs", "--roster", "{tmp}/subs/s.ipynb"],
+        ["grade", "b_wasserstein", "{tmp}/subs", "--roster", "{tmp}/no-roster.csv"],
         ["build", "{tmp}/built", "zz"],
+        ["build", "{tmp}/built", "--secret", "{tmp}/subs"],
         ["frobnicate"],
     ],
 )
