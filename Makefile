@@ -82,7 +82,8 @@ grade: $(ENV_READY)
 		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds] [WORKERS=n]" >&2; exit 2; fi
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)" \
 		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)" \
-		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_ID),--lms-id "$(LMS_ID)")
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_ID),--lms-id "$(LMS_ID)") \
+		$(if $(SIMILARITY),--similarity "$(SIMILARITY)")
 
 test: browser-assets
 	$(BIN)/ruff check .

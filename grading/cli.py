@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from grading import build, run
+from grading import build, run, similarity
 from grading.errors import UsageError
 from grading.sandbox import Limits
 
@@ -82,6 +82,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--lms-id", default="", help="Canvas's assignment id: the column '<ASSIGNMENT> (<id>)'"
     )
+    g.add_argument(
+        "--similarity",
+        type=float,
+        default=similarity.DEFAULT_THRESHOLD,
+        help="share of code above which a pair is flagged (default "
+        f"{similarity.DEFAULT_THRESHOLD}; 0 turns copy detection off)",
+    )
     g.add_argument("--out", type=Path, default=None)
     g.add_argument("--assignments", type=Path, default=None)
     g.add_argument("--no-progress", action="store_true", help="a line per notebook, no bar")
@@ -105,6 +112,7 @@ def main(argv: list[str]) -> int:
                 limits=Limits(args.memory, args.disk, args.processes),
                 roster=args.roster,
                 lms_id=args.lms_id,
+                similarity_threshold=args.similarity or None,
             )
     except UsageError as problem:
         command = argv[0] if argv[:1] in (["build"], ["grade"]) else "grading"

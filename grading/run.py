@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import ROOT, build, lms, tools_module
+from grading import ROOT, build, lms, similarity, tools_module
 from grading.errors import UsageError
 from grading.sandbox import (
     MODULES,
@@ -67,6 +67,7 @@ class Batch:
     workers: int = 1
     limits: Limits = field(default_factory=Limits)
     roster: lms.Roster | None = None
+    similarity: float | None = similarity.DEFAULT_THRESHOLD  # None: no copy detection
     lms_column: str = ""
     submitted: dict = field(default_factory=dict)  # notebook -> bytes, read before the first run
     protected: dict = field(default_factory=dict)  # the assignment folder's files, restored
@@ -136,7 +137,13 @@ def find_notebooks(submissions: Path) -> list[Path]:
     )
 
 
-def check_arguments(name: str, submissions: Path, timeout: float, workers: int) -> list[Path]:
+def check_arguments(
+    name: str,
+    submissions: Path,
+    timeout: float,
+    workers: int,
+    similarity_threshold: float | None = None,
+) -> list[Path]:
     """The notebooks to grade; UsageError (one line, what to do) before anything is written."""
     if name not in build.NAMES:
         raise UsageError(
@@ -148,6 +155,8 @@ def check_arguments(name: str, submissions: Path, timeout: float, workers: int) 
         )
     if not timeout > 0:
         raise UsageError(f"TIMEOUT must be a number of seconds > 0; got {timeout}")
+    if similarity_threshold is not None and not 0 < similarity_threshold <= 1:
+        raise UsageError(f"SIMILARITY must be in (0, 1]; got {similarity_threshold}")
     if workers < 1:
         raise UsageError(f"WORKERS must be a whole number >= 1; got {workers}")
     notebooks = find_notebooks(submissions)
@@ -167,10 +176,11 @@ def grade_class(
     limits: Limits | None = None,
     roster: Path | None = None,
     lms_id: str = "",
+    similarity_threshold: float | None = None,
 ) -> Path:
     """Grade every notebook under `submissions` with `workers` at a time; return the CSV's path."""
     submissions = Path(submissions).resolve()
-    notebooks = check_arguments(name, submissions, timeout, workers)
+    notebooks = check_arguments(name, submissions, timeout, workers, similarity_threshold)
     class_list = None if roster is None else lms.read_roster(roster)
     assignments_dir = Path(assignments_dir or build.DEFAULT_OUT).resolve()
     folder = assignments_dir / name
@@ -199,6 +209,7 @@ def grade_class(
         limits=limits or Limits(),
         roster=class_list,
         lms_column=f"{name} ({lms_id})" if lms_id else name,
+        similarity=similarity_threshold,
     )
     try:
         return grade_all(batch, progress)
@@ -275,6 +286,8 @@ def grade_all(batch: Batch, progress: bool = False) -> Path:
         bar.close()
     rows = [row for row, _ in results]
     logs += [log for _, log in results]
+    if batch.similarity is not None:
+        logs.append(add_similarity_flags(batch, rows))
     if batch.roster is not None:
         rows, roster_log = with_roster(batch, rows)
         logs.append(roster_log)
@@ -283,6 +296,36 @@ def grade_all(batch: Batch, progress: bool = False) -> Path:
     log_path.write_text("\n\n".join(logs) + f"\n\nCSV sha256 {sha256(csv_path)}\n")
     print(f"grades: {csv_path}\nlog: {log_path}")
     return csv_path
+
+
+def add_similarity_flags(batch: Batch, rows: list[dict]) -> str:
+    """Copy detection over the submitted code (grading/similarity.py): its flags into the rows
+    (never a score), similarity.csv and similarity.html beside grades.csv; a log line."""
+    folder = batch.folder
+    starter = build.student_notebook(folder)
+    solution = folder / "autograder" / f"{batch.name}.ipynb"
+    code = {
+        nb.relative_to(batch.submissions).as_posix(): data for nb, data in batch.submitted.items()
+    }
+    try:
+        flags = similarity.report(
+            code,
+            batch.protected.get(starter, b"{}"),
+            batch.protected.get(solution, b"{}"),
+            batch.out,
+            batch.similarity,
+        )
+    except Exception as error:  # noqa: BLE001 -- the grades stand without the report
+        return f"similarity report not made ({type(error).__name__}: {error})"
+    for row in rows:
+        extra = flags.get(row["student"], [])
+        row["flags"] = "; ".join(filter(None, [row["flags"], *extra]))
+    flagged = sum(1 for f in flags.values() if f)
+    return (
+        f"similarity (copydetect, threshold {batch.similarity:.0%}, starter code removed): "
+        f"{flagged} notebooks flagged; {batch.out / 'similarity.csv'}, "
+        f"{batch.out / 'similarity.html'}"
+    )
 
 
 def with_roster(batch: Batch, rows: list[dict]) -> tuple[list[dict], str]:

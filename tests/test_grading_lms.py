@@ -95,7 +95,17 @@ def test_grades_go_back_to_canvas_and_moodle(tmp_path):
     write(subs / f"nobody_999_1_{name}.ipynb", solution)
     roster = write(tmp_path / "roster.csv", CANVAS_ROSTER)
     out = tmp_path / "grades"
-    run.grade_class(name, subs, 120, out, built.parent, workers=2, roster=roster, lms_id="42")
+    run.grade_class(
+        name,
+        subs,
+        120,
+        out,
+        built.parent,
+        workers=2,
+        roster=roster,
+        lms_id="42",
+        similarity_threshold=0.6,
+    )
     with open(out / "canvas.csv", newline="") as f:
         canvas = list(csv.reader(f))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{name} (42)"]
@@ -110,6 +120,11 @@ def test_grades_go_back_to_canvas_and_moodle(tmp_path):
         rows = list(csv.DictReader(f))
     by_login = {r["login"]: r for r in rows}
     assert by_login["ghopper"]["status"] == "no submission (0)"
+    # The solution handed in twice: both copies flagged (never a score), the untouched one not.
+    assert "published solution" in by_login["ada"]["flags"], by_login["ada"]
+    assert "similar to x/aturing" in by_login["ada"]["flags"]
+    assert "similar to" not in by_login["cbabbage"]["flags"]
+    assert (out / "similarity.csv").is_file() and (out / "similarity.html").is_file()
     assert "not matched" in by_login[""]["status"] and by_login[""]["total"] == "5"
     with open(out / "unmatched.csv", newline="") as f:
         assert [r["notebook"] for r in csv.DictReader(f)] == [f"nobody_999_1_{name}.ipynb"]
