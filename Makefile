@@ -63,16 +63,27 @@ book-student: logo
 	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
 
+# SECRET=path: hidden inputs keyed by the instructor's key file (created when missing; keep it
+# outside the repository). instructors.md tells the course workflow.
 assignments: $(ENV_READY)
-	$(BIN)/python tools/assignments.py build "$(CURDIR)/_build/assignments"
+	$(BIN)/python -m grading build "$(CURDIR)/_build/assignments" $(if $(SECRET),--secret "$(SECRET)")
 
 # Grade every notebook of SUBMISSIONS (building the assignment when missing): one CSV and a log
-# under _build/grades/ASSIGNMENT; TIMEOUT is the limit per notebook in seconds.
+# under _build/grades/ASSIGNMENT; TIMEOUT is the limit per notebook in seconds, WORKERS the
+# notebooks graded at a time (default: the number of cores).
 TIMEOUT ?= 180
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+# Limits per notebook (instructors.md): MB of address space, MB of disk, processes (as root).
+MEMORY ?= 4096
+DISK ?= 256
+PROCESSES ?= 256
 grade: $(ENV_READY)
 	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(SUBMISSIONS)" ]; then \
-		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds]" >&2; exit 2; fi
-	$(BIN)/python tools/grade.py "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)"
+		echo "usage: make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=seconds] [WORKERS=n]" >&2; exit 2; fi
+	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)" \
+		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)" \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_ID),--lms-id "$(LMS_ID)") \
+		$(if $(SIMILARITY),--similarity "$(SIMILARITY)")
 
 test: browser-assets
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@
   mfnet_lite, and each zip declares exactly its assignment's pinned requirements.
 - Each solution scores full marks with `otter run` in a venv holding only what the zip declares
   (created once from PyPI and kept under _build/test-venvs, keyed by the declared list).
-- `make grade`'s code (tools/grade.py) on one class folder per assignment: the solution scores
+- `make grade`'s code (grading/run.py) on one class folder per assignment: the solution scores
   full marks, the unchanged student notebook 0, each classic mistake loses its question only.
   Assignment B's class also holds one notebook per attack of issue 14 (numpy's comparisons
   patched, the package's function replaced, the tests rewritten, a detached process writing the
@@ -29,12 +29,14 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import assignment_cases  # noqa: E402
-import assignments  # noqa: E402
-import check_answers  # noqa: E402
-import grade  # noqa: E402
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tools"))
 import notebook_flags  # noqa: E402
+
+from grading import build as assignments  # noqa: E402
+from grading import cases as assignment_cases  # noqa: E402
+from grading import check_answers  # noqa: E402
+from grading import run as grade  # noqa: E402
 
 NAMES = [p.stem for p in assignments.SOURCES]
 POINTS = {
@@ -318,7 +320,7 @@ def test_solution_scores_full_marks_with_only_the_declared_requirements(
 
 
 # ---------------------------------------------------------------------------------------------
-# Grading classes with tools/grade.py
+# Grading classes with grading/run.py
 
 
 def b_cells(built) -> dict:

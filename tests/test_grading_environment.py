@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import assignments  # noqa: E402
-import grade  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from grading import build as assignments  # noqa: E402
+from grading import sandbox as grade  # noqa: E402
 
 NAME = "b_wasserstein"
 BOX = grade.isolation()
@@ -53,7 +53,7 @@ def private_checkout(base: Path) -> tuple[Path, Path]:
     purelib = Path(sysconfig.get_paths()["purelib"])
     (venv / "lib" / version / "site-packages").symlink_to(purelib)
     repo = private / "repo"
-    for part in ("tools", "mfnet_lite", "chapters/assignments"):
+    for part in ("grading", "tools", "mfnet_lite", "chapters/assignments"):
         shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "requirements.txt", repo / "requirements.txt")
     private.chmod(0o700)
@@ -70,7 +70,7 @@ def class_folder(built: Path, folder: Path) -> Path:
 def run_grade(python: Path, repo: Path, args: list, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     return subprocess.run(
-        [str(python), str(repo / "tools" / "grade.py"), NAME, *map(str, args)],
+        [str(python), "-m", "grading", "grade", NAME, *map(str, args)],
         capture_output=True,
         text=True,
         env=clean | env,

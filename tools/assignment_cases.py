@@ -15,9 +15,22 @@ checks it): `forbidden` -- implementing it is the point, so a submission whose f
 into `mfnet_lite` scores 0 on the question; `flagged` -- the answer is scored on its numbers and
 a call into the package is flagged in the CSV for the instructor to review. No question needs
 the package, so no autograder declares it as a requirement.
+
+Inputs come from generators, never from literals: each assignment's builder takes `rng`, a
+`Streams` (below). `rng(i)` is a fresh `numpy.random.Generator` for stream i, and
+`rng.pick(i, default, draw)` a constant: `default` for a reader without a secret,
+`draw(generator)` with one. Without a secret, `rng(i)` is `default_rng(i)`: the built-in seeds,
+so a reader who studies alone gets the same checks as ever. With an instructor's secret
+(`make assignments SECRET=path`, grading/secret.py) every stream is keyed by
+HMAC-SHA256(secret, assignment, student, i), so the inputs, and the references computed from
+them, cannot be computed from this public file. A new assignment adds one block: a function
+`name(rng)` that draws everything from `rng`, and its entry in BUILDERS.
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 import numpy as np
 
@@ -48,12 +61,33 @@ def _question(function, points, package, cases) -> dict:
     return {"function": function, "points": points, "package": package, "cases": cases}
 
 
+class Streams:
+    """The generators of one assignment's inputs: built-in seeds, or keyed by a secret."""
+
+    def __init__(self, name: str, key: bytes | None = None, student: str = ""):
+        self.name, self.key, self.student = name, key, student
+
+    def seed(self, i: int) -> int | list[int]:
+        if self.key is None:
+            return i
+        message = f"{self.name}\0{self.student}\0{i}".encode()
+        digest = hmac.new(self.key, message, hashlib.sha256).digest()
+        return [int.from_bytes(digest[k : k + 8], "little") for k in range(0, 32, 8)]
+
+    def __call__(self, i: int) -> np.random.Generator:
+        return np.random.default_rng(self.seed(i))
+
+    def pick(self, i: int, default, draw):
+        """`default` without a secret, else `draw(self(1000 + i))` (a constant of the case)."""
+        return default if self.key is None else draw(self(1000 + i))
+
+
 def _unit_rows(X):
     return X / np.linalg.norm(X, axis=1, keepdims=True)
 
 
-def a_homogeneity() -> dict:
-    r0, r1, r2, r3 = (np.random.default_rng(s) for s in range(4))
+def a_homogeneity(rng: Streams) -> dict:
+    r0, r1, r2, r3 = (rng(s) for s in range(4))
     a, B, X = r0.standard_normal(16), r0.standard_normal((16, 3)), r0.standard_normal((9, 3))
     a2, B2, X2 = r3.standard_normal(5), r3.standard_normal((5, 2)), r3.standard_normal((4, 2))
     forward = [
@@ -79,15 +113,16 @@ def a_homogeneity() -> dict:
     }
 
 
-def b_wasserstein() -> dict:
-    r0, r1, r2 = (np.random.default_rng(s) for s in range(3))
+def b_wasserstein(rng: Streams) -> dict:
+    r0, r1, r2 = (rng(s) for s in range(3))
     P, Q = r0.standard_normal((30, 3)), 2.0 + r0.standard_normal((30, 3))
     uniform = [_case((P, Q), mf.transport.w2(P, Q))]
     P, Q = r1.standard_normal((20, 2)), 3.0 + r1.standard_normal((35, 2))
     p, q = r1.random(20), r1.random(35)
     p, q = p / p.sum(), q / q.sum()
     weighted = [_case((P, Q, p, q), mf.transport.w2(P, Q, p, q))]
-    P, v = r2.standard_normal((25, 3)), np.array([1.5, -2.0, 0.5])
+    P = r2.standard_normal((25, 3))
+    v = rng.pick(0, np.array([1.5, -2.0, 0.5]), lambda g: g.uniform(-3.0, 3.0, 3))
     shift = [_case((P, v), mf.transport.w2(P, P + v))]
     return {
         "q1": _question("w2_uniform", 2, FORBIDDEN, uniform),
@@ -96,8 +131,8 @@ def b_wasserstein() -> dict:
     }
 
 
-def c_ntk() -> dict:
-    r0, r1, r2 = (np.random.default_rng(s) for s in range(3))
+def c_ntk(rng: Streams) -> dict:
+    r0, r1, r2 = (rng(s) for s in range(3))
     X = _unit_rows(r0.standard_normal((20, 5)))
     # Unit rows up to a few ulps (as left by a normalisation in float32, or by another program),
     # and a repeated row: x_i . x_j = 1 + 2e-15 for i = j and for the copy, above 1 in any
@@ -111,8 +146,9 @@ def c_ntk() -> dict:
     h_inf = [_case((X,), mf.kernels.h_infinity(X)), _case((Y,), H_Y)]
     H = mf.kernels.h_infinity(_unit_rows(r2.standard_normal((24, 4))))
     lam = [_case((H,), mf.kernels.lambda_min(H))]
-    k = np.arange(4)
-    rate = [_case((k, 0.5, 0.4, 2.0), 2.0 * (1 - 0.5 * 0.4 / 2) ** k)]
+    k = np.arange(rng.pick(0, 4, lambda g: int(g.integers(3, 9))))
+    eta, lam0, c0 = rng.pick(1, (0.5, 0.4, 2.0), lambda g: tuple(g.uniform([0.1, 0.1, 0.5], 1.0)))
+    rate = [_case((k, eta, lam0, c0), c0 * (1 - eta * lam0 / 2) ** k)]
     return {
         "q1": _question("h_infinity", 2, FORBIDDEN, h_inf),
         "q2": _question("lambda_0", 2, FORBIDDEN, lam),
@@ -120,15 +156,16 @@ def c_ntk() -> dict:
     }
 
 
-def d_heavy_ball() -> dict:
-    rng = np.random.default_rng(0)
-    theta, prev, grad = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal(5)
-    steps = [_case((theta, prev, grad, 0.3, 0.8), theta - 0.3 * grad + 0.8 * (theta - prev))]
+def d_heavy_ball(rng: Streams) -> dict:
+    r0 = rng(0)
+    theta, prev, grad = r0.standard_normal(5), r0.standard_normal(5), r0.standard_normal(5)
+    eta0, beta0 = rng.pick(0, (0.3, 0.8), lambda g: tuple(g.uniform([0.05, 0.3], [0.5, 0.95])))
+    steps = [_case((theta, prev, grad, eta0, beta0), theta - eta0 * grad + beta0 * (theta - prev))]
     # Steps of mfnet_lite's heavy ball itself: from its iterates k - 1 and k and the gradient of
     # the risk at k (times m: the particle scaling of chapter 8), the student's step must give
     # the package's iterate k + 1, for the output weights a (vectors) and the inputs B (m x d).
-    X, y, _ = mf.data.teacher_student(40, 2, 3, rng=0)
-    net = mf.model.init_network(10, 2, rng=1, radius=0.5)
+    X, y, _ = mf.data.teacher_student(40, 2, 3, rng=rng(0))
+    net = mf.model.init_network(10, 2, rng=rng(1), radius=0.5)
     eta, beta = 0.5, 0.7
     nets = [net] + [mf.train.heavy_ball(net, X, y, eta, k, beta).net for k in (1, 2, 3, 4)]
     for k in (1, 3):
@@ -139,11 +176,20 @@ def d_heavy_ball() -> dict:
     V = np.concatenate(
         [run.records["velocity_a"][-1][:, None], run.records["velocity_B"][-1]], axis=1
     )
+    loss = rng.pick(1, 0.25, lambda g: float(g.uniform(0.1, 1.0)))
+    V1 = rng.pick(2, np.ones((4, 3)), lambda g: g.standard_normal((4, 3)))
     energy = [
         _case((run.losses[-1], V), run.records["energies"][-1]),
-        _case((0.25, np.ones((4, 3))), 0.25 + 0.5 * 12 / 4),
+        _case((loss, V1), loss + 0.5 * float((V1**2).sum()) / 4),
     ]
-    polyak = [_case((0.5, 0.4), (0.25, 0.8)), _case((0.1, 2.0), (0.01, 0.8))]
+    # The semi-implicit Euler scheme with step h and friction gamma is the heavy ball with
+    # eta = h^2, beta = 1 - gamma h (chapter 7); the built-in inputs give (0.25, 0.8), (0.01, 0.8).
+    pairs = rng.pick(
+        3,
+        [(0.5, 0.4), (0.1, 2.0)],
+        lambda g: [tuple(hg) for hg in g.uniform([0.05, 0.2], [0.6, 3.0], (2, 2))],
+    )
+    polyak = [_case((h, gamma), (h * h, 1.0 - gamma * h)) for h, gamma in pairs]
     return {
         "q1": _question("heavy_ball_step", 2, FORBIDDEN, steps),
         "q2": _question("energy", 2, FLAGGED, energy),
@@ -151,23 +197,37 @@ def d_heavy_ball() -> dict:
     }
 
 
-def e_kernel_spectrum() -> dict:
+def e_kernel_spectrum(rng: Streams) -> dict:
     # mu_k of H_inf on S^2 from mfnet_lite's quadrature (accurate to ~1e-15); a student's quadrature
     # in u has an error of ~1e-7 near the square-root singularity at u = +-1, so these cases allow
     # atol 1e-6 (the classic mistakes -- a missing 1/2, the wrong Legendre degree, no weight --
-    # are off by at least 1e-3)
+    # are off by at least 1e-3 at the public degrees and by more than 5e-5 up to degree 10).
+    # Keyed degrees differ from the public ones place by place; the first two have mu_k != 0, so
+    # that `return 0.0` (right at the odd degrees k >= 3) never passes.
+    public = (0, 1, 2, 3, 4, 6)
+    nonzero = (0, 1, 2, 4, 6, 8, 10)
+    degrees = rng.pick(0, public, lambda g: tuple(
+        int(g.choice([j for j in (nonzero if i < 2 else range(11)) if j != k]))
+        for i, k in enumerate(public)
+    ))
     spectrum = [
-        _case((k,), mf.kernels.harmonic_eigenvalues(3, [k])[0], atol=1e-6) for k in (0, 1, 2, 3, 4, 6)
+        _case((k,), mf.kernels.harmonic_eigenvalues(3, [k])[0], atol=1e-6) for k in degrees
     ]
-    r0, r1 = (np.random.default_rng(s) for s in (10, 11))
+    r0, r1 = rng(10), rng(11)
     X, y = _unit_rows(r0.standard_normal((30, 6))), r0.choice([-1.0, 1.0], 30)
     X2, y2 = _unit_rows(r1.standard_normal((12, 3))), r1.standard_normal(12)
     complexity = [
         _case((X, y), mf.kernels.arora_complexity(X, y)),
         _case((X2, y2), mf.kernels.arora_complexity(X2, y2)),
     ]
+    settings = rng.pick(
+        1,
+        ((63, 0.0625, 1), (63, 0.0625, 3), (40, 0.1, 2)),
+        lambda g: tuple((int(g.integers(30, 80)), float(g.uniform(0.02, 0.1)), int(g.integers(1, 6)))
+                        for _ in range(3)),
+    )
     factors = []
-    for n, eta, k in ((63, 0.0625, 1), (63, 0.0625, 3), (40, 0.1, 2)):
+    for n, eta, k in settings:
         theta, P = mf.spectral.circle_points(n)
         H = mf.kernels.h_infinity(P, on_parallel="ignore")
         v = np.cos(k * theta)
@@ -184,8 +244,11 @@ BUILDERS = {
 }
 
 
-def cases(name: str) -> dict:
-    """{question: {"function", "points", "package", "cases"}} of assignment `name`."""
+def cases(name: str, key: bytes | None = None, student: str = "") -> dict:
+    """{question: {"function", "points", "package", "cases"}} of assignment `name`: the built-in
+    seeds without `key`, else inputs keyed by (key, name, student)."""
     if name not in BUILDERS:
         raise ValueError(f"name must be one of {sorted(BUILDERS)}; got {name!r}.")
-    return BUILDERS[name]()
+    if key is not None and not isinstance(key, bytes | bytearray):
+        raise TypeError(f"key must be bytes (the secret) or None; got {type(key).__name__}")
+    return BUILDERS[name](Streams(name, key, student))

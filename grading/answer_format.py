@@ -1,14 +1,14 @@
 """Answers as plain data: how an answer leaves the student's process and how it is compared.
 
 This file's source is used three ways, so it imports nothing but NumPy and defines only
-`_af_*` names: `tools/grade.py` sends it into the sandbox (the student's process decodes the
-fixed inputs and describes its outputs with it), `tools/check_answers.py` imports it to compare
-(in a fresh interpreter that never ran student code), and `tools/assignments.py` writes it into
+`_af_*` names: `grading/run.py` sends it into the sandbox (the student's process decodes the
+fixed inputs and describes its outputs with it), `grading/check_answers.py` imports it to compare
+(in a fresh interpreter that never ran student code), and `grading/build.py` writes it into
 each hidden otter test (Gradescope and `otter grade` compare inside the student's kernel).
 
 A value (inputs and references, see tools/assignment_cases.py) is a number, {"array": nested
 list, "dtype"} or {"items": [value, ...]}. A description (an answer) is {"kind": "number",
-"value"}, {"kind": "array", "shape", "data"}, {"kind": "items", "items"}, {"kind": "other",
+"value", "dtype"?}, {"kind": "array", "shape", "data", "dtype"}, {"kind": "items", "items"}, {"kind": "other",
 "type"}, {"kind": "error", "error"} or {"kind": "too large", "size"}.
 """
 
@@ -30,8 +30,12 @@ def _af_describe(x, depth=0):
     """The plain-data description of an answer object (never raises for odd objects)."""
     if isinstance(x, bool | np.bool_):
         return {"kind": "other", "type": "bool"}
-    if isinstance(x, int | float | np.integer | np.floating):
+    if isinstance(x, int | float):
         return {"kind": "number", "value": float(x)}
+    if isinstance(x, np.integer | np.floating) or (
+        isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf"
+    ):  # a NumPy scalar of any dtype, or a 0-d array: a number, with the dtype it came in
+        return {"kind": "number", "value": float(x), "dtype": str(x.dtype)}
     if isinstance(x, np.ndarray) and x.dtype.kind in "iuf":
         if x.size > _AF_MAX_SIZE:
             return {"kind": "too large", "size": int(x.size)}
@@ -39,6 +43,7 @@ def _af_describe(x, depth=0):
             "kind": "array",
             "shape": [int(n) for n in x.shape],
             "data": np.asarray(x, dtype=np.float64).ravel().tolist(),
+            "dtype": str(x.dtype),
         }
     if isinstance(x, tuple | list) and depth < 3 and len(x) <= 100:
         return {"kind": "items", "items": [_af_describe(item, depth + 1) for item in x]}
@@ -98,3 +103,13 @@ def _af_check(case, answer):
         if np.abs(a - b).max() >= case["gap"]:
             why = f"the two sides differ by more than {case['gap']:g}"
     return why
+
+
+def _af_lowered(answer):
+    """The float dtypes narrower than float64 in a description (a float32 answer is compared at
+    its own precision, and the status says so), sorted."""
+    kind = answer.get("kind") if isinstance(answer, dict) else None
+    if kind == "items":
+        return sorted({d for item in answer["items"] for d in _af_lowered(item)})
+    dtype = answer.get("dtype", "") if kind in ("number", "array") else ""
+    return [dtype] if dtype in ("float16", "float32") else []

@@ -1,10 +1,11 @@
 """Score exported answers against the references: a fresh interpreter that never ran student code.
 
-    python -I tools/check_answers.py ANSWERS_JSON < GRADING_JSON
+    python -I grading/check_answers.py ANSWERS_JSON < GRADING_JSON
 
 GRADING_JSON (on stdin, from the grader's memory) is an assignment's `autograder/grading.json`
-(tools/assignments.py), ANSWERS_JSON the `answers.json` the student's process wrote
-(tools/sandbox_run.py), read as data only and capped in size. Prints {question: {"score", "points", "why", "package_calls"}} as JSON. Each
+(grading/build.py), ANSWERS_JSON the `answers.json` the student's process wrote
+(grading/sandbox_run.py), read as data only and capped in size. Prints {question: {"score", "points", "why", "package_calls", "note"}} as JSON (the
+note says when an answer came in a float dtype narrower than float64). Each
 question is all or nothing (as in otter): its points when every case matches its reference,
 0 otherwise; a question whose package policy is `forbidden` scores 0 when the function called
 into mfnet_lite.
@@ -19,6 +20,7 @@ MAX_BYTES = 64 * 2**20  # an answers file above this is not read (the answers ho
 format_namespace = {}
 exec((Path(__file__).resolve().parent / "answer_format.py").read_text(), format_namespace)
 _check = format_namespace["_af_check"]
+_lowered = format_namespace["_af_lowered"]
 
 
 def check(case: dict, answer) -> str:
@@ -30,7 +32,7 @@ def check(case: dict, answer) -> str:
 
 
 def score(questions: dict, answers: dict) -> dict:
-    """{question: {"score", "points", "why", "package_calls"}} (see the module docstring)."""
+    """{question: {"score", "points", "why", "package_calls", "note"}} (module docstring)."""
     scored = {}
     for q, spec in questions.items():
         answer = answers.get(q) if isinstance(answers.get(q), dict) else None
@@ -44,11 +46,21 @@ def score(questions: dict, answers: dict) -> dict:
             why = next((f"case {i + 1}: {w}" for i, w in enumerate(whys) if w), "")
         if not why and calls and spec["package"] == "forbidden":
             why = f"calls mfnet_lite ({', '.join(calls)}): this question must be implemented"
+        lowered = set()
+        for got in cases if isinstance(cases, list) else []:
+            try:
+                lowered |= set(_lowered(got))
+            except Exception:  # noqa: BLE001 -- a malformed answer has failed above
+                pass
+        note = ""
+        if lowered:
+            note = f"returned {', '.join(sorted(lowered))}: compared at that lower precision"
         scored[q] = {
             "score": 0 if why else spec["points"],
             "points": spec["points"],
             "why": why,
             "package_calls": calls,
+            "note": note,
         }
     return scored
 

@@ -1,10 +1,10 @@
 """Run one student notebook and export its answers as plain data (the student's process).
 
-tools/grade.py starts this file with `python -I -c SOURCE` in a throw-away folder holding only a
+grading/run.py starts this file with `python -I -c SOURCE` in a throw-away folder holding only a
 copy of the notebook, in a session of its own, with a time limit, and (as root) as a user of its
 own without network. The orders come on stdin as JSON:
 
-    {"notebook": "submission.ipynb", "format": source of tools/answer_format.py,
+    {"notebook": "submission.ipynb", "format": source of grading/answer_format.py,
      "questions": {q: {"function": name, "args": [[value, ...] per case]}},
      "package_dir": the folder of mfnet_lite, "watched": [path prefixes], "audit_fd": fd,
      "imports": [the modules of the assignment's declared requirements]}
@@ -16,7 +16,7 @@ and writes `answers.json` (replaced whole, so a crash keeps the last complete ex
 {q: {"cases": [description, ...], "package_calls": [names]}, "_progress": {...}}.
 Everything here runs in the process the student's code controls, so nothing it writes is
 trusted beyond being the student's answer: the comparison with the references happens in
-another interpreter (tools/check_answers.py), and the references never enter this folder.
+another interpreter (grading/check_answers.py), and the references never enter this folder.
 The audit hook streams what the code does (processes, files under the watched folders,
 network) to the grader through `audit_fd` as it happens; an audit hook cannot be removed.
 """
@@ -87,6 +87,15 @@ def _audit(event, args):
 
 sys.addaudithook(_audit)
 
+
+def _limit(what: str) -> None:
+    """Tell the grader a limit was hit (the row's status says so)."""
+    try:
+        os.write(AUDIT_FD, (json.dumps(f"limit: {what}") + "\n").encode())
+    except OSError:
+        pass
+
+
 shell = _shell.InteractiveShell.instance()
 nb = json.loads(open(orders["notebook"], encoding="utf-8").read())
 cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
@@ -109,6 +118,8 @@ def _call(function, args):
         answer = _describe(function(*[_decode(a) for a in args]))
     except BaseException as error:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt included
         answer = {"kind": "error", "error": f"{type(error).__name__}: {error}"[:300]}
+        if isinstance(error, MemoryError):
+            _limit(f"memory ({function.__name__}: {str(error)[:100]})")
     finally:
         sys.setprofile(None)
     return answer, called
@@ -150,7 +161,9 @@ for i, source in enumerate(cells):
     with open("progress", "w") as f:
         f.write(str(i + 1))
     if not skipped(source):
-        shell.run_cell(source, store_history=False)
+        result = shell.run_cell(source, store_history=False)
+        if isinstance(result.error_in_exec, MemoryError):
+            _limit(f"memory (cell {i + 1}: {str(result.error_in_exec)[:100]})")
     export(every=False)
 answers["_progress"] |= {"done": len(cells), "finished": True}
 export(every=True)
