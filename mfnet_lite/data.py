@@ -14,10 +14,12 @@ from ._validation import (
     check_choice,
     check_float_dtype,
     check_int,
+    check_allocation,
     check_memory,
     check_rng,
     check_scalar,
     renamed_keywords,
+    unit_rows,
 )
 from .model import Network
 
@@ -89,6 +91,7 @@ def circle(n_angles: int = 181) -> tuple[np.ndarray, np.ndarray]:
     X : ndarray of shape (n_angles, 2)
     """
     n_angles = check_int(n_angles, "n_angles", low=2)
+    check_allocation(f"circle({n_angles})", (n_angles, 4))
     theta = np.linspace(-np.pi, np.pi, n_angles)
     return theta, np.column_stack([np.cos(theta), np.sin(theta)])
 
@@ -167,10 +170,7 @@ def max_abs_cosine(X) -> float:
     X = check_array(X, "X", ndim=2)
     if X.shape[0] < 2:
         return 0.0
-    norms = np.linalg.norm(X, axis=1)
-    if np.any(norms == 0):
-        raise ValueError("X has a zero row; its direction is undefined.")
-    U = X / norms[:, None]
+    U = unit_rows(X, "X")  # overflow-safe: rows of size 1e200 keep their directions
     C = np.abs(U @ U.T)
     np.fill_diagonal(C, 0.0)
     return float(C.max())

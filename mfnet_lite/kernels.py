@@ -81,10 +81,14 @@ def check_unit_norm(X, name: str = "X", *, atol: float | None = None) -> np.ndar
     ValueError
         If a row's norm differs from 1 by more than ``atol``; the message says how to normalise.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str (the argument's name in messages); got {type(name).__name__}.")
     X = _array.check_array(X, name, ndim=2)  # stays in its array library (NumPy, PyTorch, ...)
     xp = _array.namespace(X)
     if atol is None:
         atol = max(1e-6, 100 * float(xp.finfo(X.dtype).eps))
+    else:
+        atol = check_scalar(atol, "atol", low=0.0)
     norms = _array.to_numpy(xp.linalg.vector_norm(X, axis=1))
     bad = np.flatnonzero(np.abs(norms - 1.0) > atol)
     if bad.size:

@@ -38,7 +38,11 @@ import numpy as np
 
 from . import data, train
 from ._validation import (
+    check_allocation,
     check_array,
+    check_bool,
+    check_namespaces,
+    check_numpy_network,
     check_choice,
     check_int,
     check_rng,
@@ -353,9 +357,13 @@ def potential(net: Network, X, y, W, *, loss: str = "square") -> np.ndarray:
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    check_numpy_network(net, "potential")
+    check_namespaces(X=X, y=y, W=W)
     X = check_array(X, "X", ndim=2, dtype=np.float64)
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}); got {X.shape}.")
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input (n >= 1): the potential averages over it.")
     y = check_array(y, "y", shape=(X.shape[0],), dtype=np.float64)
     W = check_array(W, "W", ndim=2, dtype=np.float64)
     if W.shape[1] != net.d + 1:

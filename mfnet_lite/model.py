@@ -35,6 +35,7 @@ from ._validation import (
     check_choice,
     check_float_dtype,
     check_int,
+    check_allocation,
     check_memory,
     check_rng,
     check_scalar,
@@ -138,6 +139,8 @@ class Network:
             )
         if B.shape[0] == 0:
             raise ValueError("a network needs at least one neuron; got m = 0.")
+        if B.shape[1] == 0:
+            raise ValueError("a network needs inputs of dimension d >= 1; B has shape (m, 0).")
         self._c = output_factor(scale, B.shape[0])
         if _array.is_numpy(xp):
             a.setflags(write=False)
@@ -300,6 +303,7 @@ def init_network(
     check_choice(init, "init", ("sphere", "balanced", "gaussian"))
     radius = check_scalar(radius, "radius", low=0.0, include_low=False)
     rng = check_rng(rng)
+    check_allocation(f"init_network({m}, {d})", (m, d + 1), copies=3)  # draw, cast, copy
     if init == "sphere":
         W = rng.standard_normal((m, d + 1))
         W *= radius / np.linalg.norm(W, axis=1, keepdims=True)
@@ -505,8 +509,13 @@ def value_and_gradients_arrays(a, B, factor, X, y, loss, reduction, need_a=True,
     """:func:`value_and_gradients` on raw, already checked arrays (the training loops' pass).
 
     No input checks and no overflow check: the loops check the loss themselves. ``need_a`` /
-    ``need_B`` False gives a zero gradient for that layer without computing it.
+    ``need_B`` False gives a zero gradient for that layer without computing it. ``loss`` and
+    ``reduction`` are still checked against their allowed sets (a typo must not pick a loss).
     """
+    if loss not in LOSSES:
+        check_choice(loss, "loss", LOSSES)
+    if reduction not in REDUCTIONS:
+        check_choice(reduction, "reduction", REDUCTIONS)
     return _value_and_grad(a, B, factor, X, y, loss, reduction, need_a, need_B)
 
 

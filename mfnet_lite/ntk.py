@@ -33,6 +33,7 @@ import numpy as np
 
 from . import _array
 from ._validation import (
+    check_allocation,
     check_array,
     check_int,
     check_rng,
@@ -336,11 +337,20 @@ def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.nd
     Raises
     ------
     ValueError
-        If ``lambda0 < 0``, ``step <= 0`` or ``steps`` is negative.
+        If ``initial < 0``, ``lambda0 < 0``, ``step <= 0``, ``steps`` is negative, or
+        ``step * lambda0 > 2`` (the factor would be below -1: no bound).
     """
+    initial = check_scalar(initial, "initial", low=0.0)
     lambda0 = check_scalar(lambda0, "lambda0", low=0.0)
     step = check_scalar(step, "step", low=0.0, include_low=False)
-    return float(initial) * (1.0 - step * lambda0 / 2) ** np.arange(check_int(steps, "steps") + 1)
+    steps = check_int(steps, "steps", low=0)
+    if step * lambda0 > 2.0:
+        raise ValueError(
+            f"step * lambda0 == {step * lambda0:.6g} > 2: the factor 1 - step * lambda0 / 2 is below "
+            "-1 and the 'bound' bounds nothing (the theorem asks step <= lambda0 / n^2); lower step."
+        )
+    check_allocation("rate_bound", (steps + 1,))
+    return initial * (1.0 - step * lambda0 / 2) ** np.arange(steps + 1)
 
 
 def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
@@ -369,11 +379,20 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
     u0 = check_array(u0, "u0", shape=(H.shape[0],))
     y = check_array(y, "y", shape=(H.shape[0],))
     step = check_scalar(step, "step", low=0.0, include_low=False)
-    out = np.empty((check_int(steps, "steps", low=0) + 1, H.shape[0]))
+    steps = check_int(steps, "steps", low=0)
+    check_allocation("kernel_predictions", (steps + 1, H.shape[0]))
+    out = np.empty((steps + 1, H.shape[0]))
     r = u0 - y
-    for k in range(steps + 1):
-        out[k] = y + r
-        r = r - step * (H @ r)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            out[k] = y + r
+            r = r - step * (H @ r)
+            if not np.all(np.isfinite(r)):
+                raise ValueError(
+                    f"kernel_predictions left the finite numbers at step {k + 1} (step * "
+                    "lambda_max(H) > 2 makes the iteration diverge); lower step below "
+                    "2 / lambda_max(H)."
+                )
     return out
 
 
@@ -435,10 +454,20 @@ def fit_slope(widths, values) -> tuple[float, float]:
     Raises
     ------
     ValueError
-        If a value is not positive or the shapes disagree.
+        If a value or a width is not positive, fewer than 2 widths are distinct, or the shapes
+        disagree.
     """
-    m = np.log(check_array(widths, "widths", ndim=1))
+    widths = check_array(widths, "widths", ndim=1)
+    if np.any(widths <= 0):
+        raise ValueError("widths must be positive to fit a slope on log-log axes.")
+    if np.unique(widths).size < 2:
+        raise ValueError(
+            f"widths must hold at least 2 distinct values to fit a slope; got {widths.tolist()}."
+        )
+    m = np.log(widths)
     v = check_array(values, "values")
+    if v.ndim not in (1, 2):
+        raise ValueError(f"values must be a 1-d or 2-d array; got shape {v.shape}.")
     if np.any(v <= 0):
         raise ValueError("values must be positive to fit a slope on log-log axes.")
     logv = np.log(v).mean(axis=1) if v.ndim == 2 else np.log(v)
