@@ -39,6 +39,8 @@ __all__ = [
     "check_int_list",
     "check_cost_scale",
     "TOTAL_SAFE",
+    "check_network",
+    "check_instance",
 ]
 
 
@@ -430,3 +432,20 @@ def check_cost_scale(total: float, cost: float, weights: str, points: str) -> No
             f"the transport cost (total mass {total:.3g} times largest squared distance "
             f"{cost:.3g}) would overflow float64; rescale {weights} or {points}."
         )
+
+
+def check_network(net, name: str = "net"):
+    """Return ``net`` if it is a :class:`mfnet_lite.Network`; else a TypeError naming ``name``."""
+    from .model import Network
+
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be a mfnet_lite.Network; got {type(net).__name__}.")
+    return net
+
+
+def check_instance(x, name: str, types, what: str):
+    """Return ``x`` if it is an instance of ``types``; else a TypeError naming ``name`` and
+    saying what to pass (``what``, e.g. "a mfnet_lite.Run from mf.train.gd")."""
+    if not isinstance(x, types):
+        raise TypeError(f"{name} must be {what}; got {type(x).__name__}.")
+    return x

@@ -176,6 +176,9 @@ def coupled_gaps(
     step = check_scalar(step, "step", low=0.0, include_low=False)
     steps = check_int(steps, "steps", low=1)
     record_every = check_int(record_every, "record_every", low=1)
+    check_allocation(
+        "coupled_gaps' records", (steps // record_every + 2, widths.size + 1), copies=3
+    )
     radius = check_scalar(radius, "radius", low=0.0, include_low=False)
     rng = check_rng(rng)
     d = X.shape[1]

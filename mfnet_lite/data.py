@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    check_allocation,
     check_array,
+    check_bool,
     check_choice,
     check_float_dtype,
     check_int,
-    check_allocation,
     check_memory,
     check_rng,
     check_scalar,
@@ -154,6 +155,7 @@ def with_bias(X, value: float = 1.0, *, normalize: bool = False) -> np.ndarray:
     With ``normalize=True`` each row is rescaled to unit norm afterwards (what chapter 6's
     analysis asks of its inputs). Returns shape (n, d + 1).
     """
+    check_bool(normalize, "normalize")
     X = check_array(X, "X", ndim=2)
     value = check_scalar(value, "value")
     Xb = np.column_stack([X, np.full(X.shape[0], value, dtype=X.dtype)])

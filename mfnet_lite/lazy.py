@@ -28,7 +28,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_int,
+    check_memory,
+    check_network,
+    check_rng,
+    check_scalar,
+)
 from .data import sphere, teacher_student
 from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
@@ -392,6 +399,7 @@ def jacobian_change(net0: Network, net: Network, X) -> dict:
     TypeError, ValueError
         If ``net`` is not a Network of the shape of ``net0``, or ``X`` does not match.
     """
+    check_network(net0, "net0")
     X = check_inputs(X, net0)
     _check_same_shape(net, net0, "net")
     Z0, Z = X @ net0.B.T, X @ net.B.T
@@ -431,7 +439,9 @@ def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float
     TypeError, ValueError
         If a network has another shape, or ``X`` does not match.
     """
+    check_network(net0, "net0")
     _check_same_shape(net, net0, "net")
+    _check_same_shape(lin_net, net0, "lin_net")
     h_lin = Linearization(net0).predict(X, lin_net)
     return float(np.sqrt(np.mean((net.predict(X) - h_lin) ** 2)))
 

@@ -38,13 +38,13 @@ import numpy as np
 
 from . import data, train
 from ._validation import (
-    check_allocation,
     check_array,
     check_bool,
-    check_namespaces,
-    check_numpy_network,
     check_choice,
     check_int,
+    check_int_list,
+    check_namespaces,
+    check_numpy_network,
     check_rng,
     check_scalar,
     renamed_keywords,
@@ -448,6 +448,8 @@ def sweep(
     ValueError
         If ``seeds`` is empty or holds a negative seed, or a width is below 1.
     """
+    check_bool(keep, "keep")
+    ms = check_int_list(ms, "ms", low=1)
     if isinstance(seeds, (int, np.integer)):
         warnings.warn(
             "sweep(seeds=<count>) is deprecated: seeds is a list of seeds; use "
@@ -485,7 +487,9 @@ def sweep(
 def _planar_points(P, name: str = "P") -> np.ndarray:
     P = check_array(P, name, ndim=2, dtype=np.float64)
     if P.shape[1] != 2 or P.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (k, 2) with k >= 1 (points of the plane); got {P.shape}.")
+        raise ValueError(
+            f"{name} must have shape (k, 2) with k >= 1 (points of the plane); got {P.shape}."
+        )
     if not np.all(np.isfinite(P)):
         raise ValueError(f"{name} has NaN or inf entries.")
     return P

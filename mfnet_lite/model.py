@@ -31,11 +31,11 @@ import threadpoolctl
 
 from . import _array
 from ._validation import (
+    check_allocation,
     check_array,
     check_choice,
     check_float_dtype,
     check_int,
-    check_allocation,
     check_memory,
     check_rng,
     check_scalar,

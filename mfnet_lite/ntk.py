@@ -36,6 +36,7 @@ from ._validation import (
     check_allocation,
     check_array,
     check_int,
+    check_int_list,
     check_rng,
     check_scalar,
     deprecated_alias,
@@ -422,6 +423,8 @@ def gram_deviation(X, widths, draws: int = 3, rng=None) -> np.ndarray:
     """
     X = check_unit_norm(X)
     draws = check_int(draws, "draws", low=1)
+    widths = check_int_list(widths, "widths", low=1)
+    check_allocation("gram_deviation", (len(widths), draws))
     rng = check_rng(rng)
     H = h_infinity(X)
     out = np.empty((len(widths), draws))

@@ -31,9 +31,12 @@ import numpy as np
 
 from . import _array
 from ._validation import (
+    check_allocation,
+    check_bool,
     check_callable,
     check_choice,
     check_int,
+    check_memory,
     check_rng,
     check_scalar,
 )
@@ -203,6 +206,14 @@ class Recorder:
     def __init__(
         self, steps, record_every, step, max_loss_ratio, progress, desc, stop_on_divergence=False
     ):
+        steps = check_int(steps, "steps", low=0)
+        if record_every is not None:
+            record_every = check_int(record_every, "record_every", low=1)
+        if progress is not None:
+            check_bool(progress, "progress")
+        check_bool(stop_on_divergence, "stop_on_divergence")
+        # the loss list grows by one Python float (about 32 bytes with its pointer) per step
+        check_memory(32.0 * (steps + 1), f"the loss history of {steps} steps")
         self.steps = steps
         # steps = 0 is a run of zero steps: the start alone (no division by zero below)
         self.every = max(steps, 1) if record_every is None else record_every
@@ -301,6 +312,11 @@ def check_run_args(net, step, steps, record_every, time_scaling, trainable, max_
     steps = check_int(steps, "steps", low=0)
     if record_every is not None:
         record_every = check_int(record_every, "record_every", low=1)
+    snapshots = steps // (record_every or max(steps, 1)) + 2  # the first, every k-th, the last
+    check_allocation(
+        f"the snapshots of {steps} steps (record_every={record_every})",
+        (snapshots, net.m, net.d + 1),
+    )
     if time_scaling is None:
         time_scaling = "mean-field" if net.scale == "mean-field" else "plain"
     check_choice(time_scaling, "time_scaling", ("mean-field", "plain"))

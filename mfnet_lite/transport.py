@@ -37,11 +37,11 @@ import numpy as np
 
 from ._validation import (
     check_array,
+    check_cost_scale,
     check_int,
     check_memory,
     check_rng,
     check_scalar,
-    check_cost_scale,
     check_squarable,
     check_total,
 )
