@@ -41,6 +41,7 @@ __all__ = [
     "TOTAL_SAFE",
     "check_network",
     "check_instance",
+    "check_object",
 ]
 
 
@@ -449,3 +450,35 @@ def check_instance(x, name: str, types, what: str):
     if not isinstance(x, types):
         raise TypeError(f"{name} must be {what}; got {type(x).__name__}.")
     return x
+
+
+def check_object(x, name: str, kind: str):
+    """The plots' and widgets' argument check: ``x`` must be of ``kind``, one of ``"run"`` (a
+    :class:`~mfnet_lite.train.Run`), ``"network"``, ``"study"`` (a
+    :class:`~mfnet_lite.ntk.DuStudy`), ``"mapping"`` (a non-empty dict) or ``"sequence"`` (a
+    non-empty list, tuple or 1-d array). A TypeError/ValueError names ``name`` and says what to
+    pass, instead of an AttributeError deep inside matplotlib."""
+    from collections.abc import Mapping
+
+    if kind == "run":
+        from .train import Run
+
+        return check_instance(x, name, Run, "a mfnet_lite.Run (what mf.train.gd returns)")
+    if kind == "network":
+        return check_network(x, name)
+    if kind == "study":
+        from .ntk import DuStudy
+
+        return check_instance(x, name, DuStudy, "a mfnet_lite.ntk.DuStudy (mf.ntk.study)")
+    if kind == "mapping":
+        check_instance(x, name, Mapping, "a dict (label -> values)")
+        if not x:
+            raise ValueError(f"{name} must hold at least one entry; got an empty dict.")
+        return x
+    if kind == "sequence":
+        if isinstance(x, (str, bytes)) or not isinstance(x, (list, tuple, range, np.ndarray)):
+            raise TypeError(f"{name} must be a list or 1-d array; got {type(x).__name__}.")
+        if len(x) == 0:
+            raise ValueError(f"{name} must hold at least one value; got an empty sequence.")
+        return x
+    raise ValueError(f"kind == {kind!r}, must be run, network, study, mapping or sequence.")
