@@ -42,6 +42,7 @@ __all__ = [
     "check_network",
     "check_instance",
     "check_object",
+    "check_axes",
 ]
 
 
@@ -482,3 +483,10 @@ def check_object(x, name: str, kind: str):
             raise ValueError(f"{name} must hold at least one value; got an empty sequence.")
         return x
     raise ValueError(f"kind == {kind!r}, must be run, network, study, mapping or sequence.")
+
+
+def check_axes(ax, name: str = "ax"):
+    """Return ``ax`` if it is a matplotlib ``Axes`` (e.g. from ``plt.subplots()``)."""
+    from matplotlib.axes import Axes
+
+    return check_instance(ax, name, Axes, "a matplotlib Axes (fig, ax = plt.subplots())")

@@ -214,6 +214,8 @@ class Network:
 def check_inputs(X, net: Network):
     """Return ``X`` as an (n, d) array in ``net``'s library, device and dtype, with ``d = net.d``;
     else raise."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     X = _array.check_array(X, "X", xp=net.xp, device=net.device, ndim=2, dtype=net.dtype)
     if X.shape[1] != net.d:
         raise ValueError(

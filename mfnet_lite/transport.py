@@ -40,6 +40,7 @@ from ._validation import (
     check_cost_scale,
     check_int,
     check_memory,
+    check_object,
     check_rng,
     check_scalar,
     check_squarable,
@@ -593,6 +594,7 @@ def snapshot_distances(run) -> tuple[np.ndarray, np.ndarray]:
     (s - 1,), and ``to_start[k]`` is :math:`W_2(\mu_{t_0}, \mu_{t_k})`, shape (s,). Divided by
     :math:`t_{k+1} - t_k`, the first gives the metric speed :math:`|\dot\mu_t|` (chapter 3).
     """
+    check_object(run, "run", "run")
     clouds_ = [particles(net)[0] for net in run.snapshots()]
     distances = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
     to_start = np.array([w2(clouds_[0], Q) for Q in clouds_])
@@ -608,7 +610,8 @@ def timed_distances(P, Q, *, rng=None, reg: float = 0.05) -> dict:
     """
     import time
 
-    k = np.shape(P)[1]
+    P, Q = _point_clouds(P, Q)  # 2-d, same dimension, finite, squarable
+    k = P.shape[1]
     rows = {
         "exact W2": lambda: w2(P, Q),
         "sliced W2 x sqrt(k)": lambda: np.sqrt(k) * sliced_w2(P, Q, rng=rng),

@@ -22,10 +22,10 @@ import warnings
 from dataclasses import fields, is_dataclass
 
 import numpy as np
+import ot  # noqa: F401  (imported once here: its first import is slow on a loaded machine)
 import pytest
 
 import mfnet_lite as mf
-import ot  # noqa: F401  (imported once here: its first import is slow on a loaded machine)
 from mfnet_lite.train import DivergenceError
 from mfnet_lite.transport import TransportError
 

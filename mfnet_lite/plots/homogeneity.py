@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._validation import check_object
+from .._validation import check_array, check_object
 from ..data import circle
 from ..model import Network, phi
 from ._style import describe
@@ -103,7 +103,11 @@ def plot_balance_drift(step_sizes, per_step, over_time, *, T=None):
     -------
     (fig, ax)
     """
-    step_sizes = np.asarray(step_sizes, float)
+    step_sizes = check_array(step_sizes, "step_sizes", ndim=1)
+    per_step = check_array(per_step, "per_step", shape=step_sizes.shape)
+    over_time = check_array(over_time, "over_time", shape=step_sizes.shape)
+    if step_sizes.size == 0:
+        raise ValueError("step_sizes must hold at least one step size.")
     fig, ax = plt.subplots()
     ax.loglog(step_sizes, per_step, "o-", label="one step from the same state")
     ax.loglog(

@@ -13,7 +13,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
 from matplotlib.markers import MarkerStyle
 
-from .._validation import check_object
+from .._validation import check_axes, check_object
 from ..model import Network
 from ..train import Run
 from ._style import describe
@@ -108,6 +108,7 @@ class ParticlePanel:
     """
 
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
+        check_axes(ax, "ax")
         self.ax = ax
         self.teacher_lines = LineCollection(
             [], colors="0.45", linewidths=0.7, linestyles=":", zorder=0

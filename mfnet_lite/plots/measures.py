@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._validation import check_instance, check_object
+from .._validation import check_array, check_axes, check_instance, check_object
 from ..data import circle
 from ..model import Network
 from ._style import describe
@@ -238,8 +238,10 @@ def plot_metric_speed(times, distances, to_start, grad_norms):
     -------
     (fig, (ax1, ax2))
     """
-    distances = np.asarray(distances, float)
-    times = np.asarray(times, float)
+    times = check_array(times, "times", ndim=1)
+    if times.size < 2:
+        raise ValueError(f"times must hold at least 2 snapshot times; got {times.size}.")
+    distances = check_array(distances, "distances", shape=(times.size - 1,))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     mid = (times[:-1] + times[1:]) / 2
     ax1.semilogy(
@@ -361,6 +363,7 @@ class MixturePanel:
     """
 
     def __init__(self, ax, net0: Network, net1: Network, X, y, *, risk_ax=None, ts=None):
+        check_axes(ax, "ax")
         from ..model import loss
         from ..transport import mixture, segment
 
@@ -467,6 +470,7 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     ValueError
         If a network does not have d = 2.
     """
+    check_object(run, "run", "run")
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
     pos = particle_positions(run.a_history, run.B_history)

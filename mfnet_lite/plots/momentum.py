@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._validation import check_object
+from .._validation import check_axes, check_object
 from ..train import Run
 from ._style import describe
 
@@ -38,6 +38,7 @@ class EnergyPanel:
     """
 
     def __init__(self, ax, *, kinetic: bool = True, short_labels: bool = False):
+        check_axes(ax, "ax")
         self.ax = ax
         energy_label = r"energy $E = G + \frac{1}{2m}\sum_j |v_j|^2$"
         (self.energy,) = ax.semilogy(
@@ -75,6 +76,7 @@ class PhasePanel:
     """
 
     def __init__(self, ax, neurons, *, heads: bool = True):
+        check_axes(ax, "ax")
         self.ax, self.neurons = ax, list(neurons)
         self.paths = [ax.plot([], [], lw=1)[0] for _ in self.neurons]
         self.heads = ax.plot([], [], "ko", ms=3)[0] if heads else None

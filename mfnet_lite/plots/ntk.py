@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from .._validation import check_object
+from .._validation import check_axes, check_object
 from ..ntk import fit_slope, rate_bound
 from ._style import describe
 
@@ -210,6 +210,8 @@ class StepSweepPanel:
     def __init__(
         self, ax_loss, ax_pattern, n_runs: int, *, colors=None, rate_color=None, rate_label=None
     ):
+        check_axes(ax_loss, "ax_loss")
+        check_axes(ax_pattern, "ax_pattern")
         colors = _colors(n_runs) if colors is None else colors
         self.ax_loss, self.ax_pattern = ax_loss, ax_pattern
         self.loss = [ax_loss.semilogy([], [], color=c)[0] for c in colors]
