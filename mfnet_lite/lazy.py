@@ -33,6 +33,7 @@ from ._validation import (
     check_int,
     check_memory,
     check_network,
+    check_numpy_network,
     check_rng,
     check_scalar,
 )
@@ -205,6 +206,8 @@ class Linearization:
     def jacobian(self, X) -> np.ndarray:
         r""":math:`\partial h_{W_0}(x_i)/\partial W`, shape (n, m(d + 1)), columns ordered as ``net.W.ravel()``."""
         X = check_inputs(X, self.net0)
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one input (n >= 1) for a Jacobian.")
         n0 = self.net0
         check_memory(8 * 2 * X.shape[0] * n0.m * (n0.d + 1), f"the Jacobian at n = {X.shape[0]}")
         A0, M0 = self.features(X)
@@ -255,6 +258,8 @@ def linearized_gd(
     DivergenceError
         If the loss blows up (unless ``stop_on_divergence``).
     """
+    check_network(net0, "net0")
+    check_numpy_network(net0, "linearized_gd")
     X, y = check_data(net0, X, y, "square", "mean")
     alpha = alpha_of(net0)
     if rtol is not None:
@@ -470,6 +475,7 @@ def draw(rng=0, *, n: int = 60, d: int = 10, m: int = 200, m0: int = 3, n_test: 
         Output factor :math:`1/m`.
     """
     rng = check_rng(rng)
+    n_test = check_int(n_test, "n_test", low=1)
     X, y, teacher = teacher_student(n, d, m0, rng)
     X_test = sphere(n_test, d, rng)
     return X, y, X_test, teacher.predict(X_test), symmetric_init(m, d, rng)

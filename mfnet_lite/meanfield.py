@@ -205,6 +205,11 @@ def experiment(
         If a size, the step or ``rtol`` is out of range, or ``method`` is unknown.
     """
     check_choice(method, "method", ("gd", "heavy_ball"))
+    if method == "gd" and check_scalar(momentum, "momentum") != 0.0:
+        raise ValueError(
+            f"momentum == {momentum} is used by method='heavy_ball' only; pass "
+            "method='heavy_ball' or leave momentum at 0."
+        )
     X, y, teacher, net = draw(n, d, m, m0=m0, rng=rng, radius=radius, support=support, signs=signs)
     options = dict(time_scaling="mean-field", rtol=rtol, record_every=record_every)
     if method == "gd":
@@ -315,6 +320,8 @@ def line_masses(net: Network, lines) -> np.ndarray:
     U = check_array(lines, "lines", ndim=2, dtype=np.float64)
     if U.shape[1] != net.d:
         raise ValueError(f"lines must have shape (k, {net.d}); got {U.shape}.")
+    if U.shape[0] == 0:
+        raise ValueError("lines must hold at least one line (k >= 1).")
     u_norms = np.linalg.norm(U, axis=1)
     if np.any(u_norms == 0):
         raise ValueError("lines has a zero row; each line needs a non-zero direction.")

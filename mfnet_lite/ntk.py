@@ -168,6 +168,8 @@ def train_first_layer(
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     xp, device = net.xp, net.device  # the network's array library: NumPy, PyTorch, ...
     X = _array.check_array(check_unit_norm(X), "X", xp=xp, device=device, dtype=net.dtype)
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input (n >= 1).")
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
     y = _array.check_array(y, "y", xp=xp, device=device, shape=(X.shape[0],), dtype=net.dtype)
@@ -234,6 +236,11 @@ class DuStudy:
     def final(self, name: str) -> np.ndarray:
         """The last value of ``"losses"`` or of a record (``"pattern_change"``,
         ``"max_distance"``) per width."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str; got {type(name).__name__}.")
+        known = ("losses", *self.runs[0].records) if self.runs else ("losses",)
+        if name not in known:
+            raise ValueError(f"name == {name!r}, must be one of {', '.join(map(repr, known))}.")
         return np.array(
             [(run.losses if name == "losses" else run.records[name])[-1] for run in self.runs]
         )
@@ -288,7 +295,12 @@ def study(
     DuStudy
     """
     rng = check_rng(rng)
-    widths = [check_int(m, "widths", low=1) for m in widths]
+    widths = check_int_list(widths, "widths", low=1)
+    if backend is None and device is not None:
+        raise ValueError(
+            f"device == {device!r} needs an array library: pass backend='torch' with it "
+            "(NumPy runs on the CPU only)."
+        )
     X, y = ntk_synthetic(n, d, rng)
     H = h_infinity(X)
     lam0, lam_max = lambda_min(H), _kernel_lambda_max(H)
