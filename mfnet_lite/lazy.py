@@ -651,9 +651,12 @@ def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
         keys = [k for k, v in sweep.items() if np.all(np.asarray(v) > 0)]
     out = {}
     for key in keys:
-        mean = np.asarray(sweep[key], dtype=float).mean(axis=1)
-        if mean.shape != x.shape:
-            raise ValueError(f"sweep[{key!r}] must have {x.size} rows; got {mean.shape}.")
+        values = check_array(sweep[key], f"sweep[{key!r}]", ndim=2)
+        if values.shape[0] != x.size:
+            raise ValueError(
+                f"sweep[{key!r}] must have {x.size} rows (shape ({x.size}, seeds)); got {values.shape}."
+            )
+        mean = values.mean(axis=1)
         if np.any(mean[fit_from:] <= 0):
             raise ValueError(f"sweep[{key!r}] must be positive to fit a slope on log-log axes.")
         out[key] = fit_slope(x[fit_from:], mean[fit_from:])[0]

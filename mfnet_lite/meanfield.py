@@ -44,6 +44,7 @@ from ._validation import (
     check_int,
     check_int_list,
     check_namespaces,
+    check_network,
     check_numpy_network,
     check_rng,
     check_scalar,
@@ -407,6 +408,8 @@ def sphere_distance(net: Network, other: Network) -> float:
     ValueError
         If a network has only zero neurons (empty sphere measure).
     """
+    check_network(net, "net")
+    check_network(other, "other")
     from . import transport
 
     P, p = transport.sphere_measure(net)

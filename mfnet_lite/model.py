@@ -242,7 +242,7 @@ def _check_finite_result(value, what: str) -> None:
         raise ValueError(
             f"{what} overflowed the floating-point range (inf or NaN) although the inputs are "
             "finite: |a_j| |b_j| |x_i| must stay well below 1e150 (float64) or 1e18 (float32). "
-            "Rescale X or the weights."
+            "Rescale X, y or the weights."
         )
 
 

@@ -246,6 +246,13 @@ class Recorder:
                 self.diverged = True
                 return False
             self.close()
+            if (
+                not self.losses
+            ):  # the start itself: no step has been taken, the step is not the cause
+                raise DivergenceError(
+                    f"the loss at the start is {value:.3g}, not finite: the data or the network "
+                    "overflow float arithmetic before any step; rescale X, y or the weights."
+                )
             raise DivergenceError(
                 f"the run diverged at step {k}: loss {value:.3g} against {start:.3g} at the "
                 f"start, with step = {self.step:g}. Use a smaller step, e.g. step = "
