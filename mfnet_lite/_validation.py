@@ -43,6 +43,7 @@ __all__ = [
     "check_instance",
     "check_object",
     "check_axes",
+    "check_fields",
 ]
 
 
@@ -490,3 +491,42 @@ def check_axes(ax, name: str = "ax"):
     from matplotlib.axes import Axes
 
     return check_instance(ax, name, Axes, "a matplotlib Axes (fig, ax = plt.subplots())")
+
+
+def check_fields(obj) -> None:
+    """The result dataclasses' ``__post_init__``: each field must have its annotated kind.
+
+    Reads the (string) annotations: ``np.ndarray`` (a real numeric ndarray), ``Network``,
+    ``Run``/``train.Run``, ``float``, ``int``, ``bool``, ``str``, ``dict`` and ``tuple``. A result
+    built from garbage is refused with a TypeError naming the field, instead of failing later
+    inside a plot.
+    """
+    from dataclasses import fields
+
+    cls = type(obj).__name__
+    for f in fields(obj):
+        value, kind = getattr(obj, f.name), str(f.type)
+        where = f"{cls}.{f.name}"
+        if kind == "np.ndarray":
+            if not isinstance(value, np.ndarray) or not (
+                np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_
+            ):
+                raise TypeError(
+                    f"{where} must be a numeric numpy array; got {type(value).__name__}."
+                )
+        elif kind == "Network":
+            check_network(value, where)
+        elif kind in ("Run", "train.Run"):
+            from .train import Run
+
+            check_instance(value, where, Run, "a mfnet_lite.Run")
+        elif kind == "float":
+            check_scalar(value, where)
+        elif kind == "int":
+            check_int(value, where)
+        elif kind == "bool":
+            check_bool(value, where)
+        elif kind in ("str", "dict", "tuple"):
+            check_instance(
+                value, where, {"str": str, "dict": dict, "tuple": tuple}[kind], f"a {kind}"
+            )

@@ -39,6 +39,7 @@ import numpy as np
 from ._validation import (
     check_allocation,
     check_array,
+    check_fields,
     check_int,
     check_int_list,
     check_rng,
@@ -72,6 +73,9 @@ class ChaosResult:
     gaps: np.ndarray
     reference_losses: np.ndarray
     reference: int
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     def scaled(self) -> np.ndarray:
         r""":math:`\sqrt m\,\Delta_m(t)`, shape (s, k): constant in m where the rate holds."""

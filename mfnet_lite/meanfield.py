@@ -41,6 +41,7 @@ from ._validation import (
     check_array,
     check_bool,
     check_choice,
+    check_fields,
     check_int,
     check_int_list,
     check_namespaces,
@@ -129,6 +130,9 @@ class Experiment:
     y: np.ndarray
     teacher: Network
     run: train.Run
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     @property
     def relative_loss(self) -> float:

@@ -35,6 +35,7 @@ from . import _array
 from ._validation import (
     check_allocation,
     check_array,
+    check_fields,
     check_int,
     check_int_list,
     check_rng,
@@ -228,6 +229,9 @@ class DuStudy:
     lambda_max: float
     step: float
     runs: tuple
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     @property
     def widths(self) -> list[int]:

@@ -35,6 +35,7 @@ from ._validation import (
     check_bool,
     check_callable,
     check_choice,
+    check_fields,
     check_int,
     check_memory,
     check_rng,
@@ -105,6 +106,9 @@ class Run:
     B_history: np.ndarray
     records: dict = field(default_factory=dict)
     diverged: bool = False
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     @property
     def steps_taken(self) -> int:
