@@ -307,8 +307,8 @@ def check_squarable(arr: np.ndarray, name: str) -> np.ndarray:
     """
     if arr.size and float(np.max(np.abs(arr))) > SQUARE_SAFE:
         raise ValueError(
-            f"{name} has coordinates up to {float(np.max(np.abs(arr))):.3g}; squared distances "
-            f"would overflow float64 (the limit is {SQUARE_SAFE:.3g}): rescale {name}."
+            f"{name} has coordinates up to {float(np.max(np.abs(arr))):.3g}; the cost matrix of squared "
+            f"distances would overflow float64 (the limit is {SQUARE_SAFE:.3g}): rescale {name}."
         )
     return arr
 
