@@ -36,7 +36,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng, check_scalar
+from ._validation import (
+    check_allocation,
+    check_array,
+    check_fields,
+    check_int,
+    check_int_list,
+    check_rng,
+    check_scalar,
+)
 from .model import init_network
 
 __all__ = ["ChaosResult", "coupled_gaps"]
@@ -65,6 +73,9 @@ class ChaosResult:
     gaps: np.ndarray
     reference_losses: np.ndarray
     reference: int
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     def scaled(self) -> np.ndarray:
         r""":math:`\sqrt m\,\Delta_m(t)`, shape (s, k): constant in m where the rate holds."""
@@ -157,14 +168,21 @@ def coupled_gaps(
     y = check_array(y, "y", ndim=1, dtype=np.float64)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}.")
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input (n >= 1).")
     reference = check_int(reference, "reference", low=2)
-    widths = np.array([check_int(m, "widths", low=1, high=reference - 1) for m in widths])
-    if widths.size == 0:
-        raise ValueError("widths must hold at least one width.")
+    widths = np.array(check_int_list(widths, "widths", low=1, high=reference - 1))
     draws = check_int(draws, "draws", low=1)
+    particles = reference + 2 * draws * int(widths.sum())  # reference, systems and tracers
+    check_allocation(
+        f"coupled_gaps(reference={reference})", (particles, X.shape[0] + X.shape[1] + 1), copies=4
+    )
     step = check_scalar(step, "step", low=0.0, include_low=False)
     steps = check_int(steps, "steps", low=1)
     record_every = check_int(record_every, "record_every", low=1)
+    check_allocation(
+        "coupled_gaps' records", (steps // record_every + 2, widths.size + 1), copies=3
+    )
     radius = check_scalar(radius, "radius", low=0.0, include_low=False)
     rng = check_rng(rng)
     d = X.shape[1]

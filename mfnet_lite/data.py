@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    check_allocation,
     check_array,
+    check_bool,
     check_choice,
     check_float_dtype,
     check_int,
@@ -18,6 +20,7 @@ from ._validation import (
     check_rng,
     check_scalar,
     renamed_keywords,
+    unit_rows,
 )
 from .model import Network
 
@@ -89,6 +92,7 @@ def circle(n_angles: int = 181) -> tuple[np.ndarray, np.ndarray]:
     X : ndarray of shape (n_angles, 2)
     """
     n_angles = check_int(n_angles, "n_angles", low=2)
+    check_allocation(f"circle({n_angles})", (n_angles, 4))
     theta = np.linspace(-np.pi, np.pi, n_angles)
     return theta, np.column_stack([np.cos(theta), np.sin(theta)])
 
@@ -151,6 +155,7 @@ def with_bias(X, value: float = 1.0, *, normalize: bool = False) -> np.ndarray:
     With ``normalize=True`` each row is rescaled to unit norm afterwards (what chapter 6's
     analysis asks of its inputs). Returns shape (n, d + 1).
     """
+    check_bool(normalize, "normalize")
     X = check_array(X, "X", ndim=2)
     value = check_scalar(value, "value")
     Xb = np.column_stack([X, np.full(X.shape[0], value, dtype=X.dtype)])
@@ -167,10 +172,7 @@ def max_abs_cosine(X) -> float:
     X = check_array(X, "X", ndim=2)
     if X.shape[0] < 2:
         return 0.0
-    norms = np.linalg.norm(X, axis=1)
-    if np.any(norms == 0):
-        raise ValueError("X has a zero row; its direction is undefined.")
-    U = X / norms[:, None]
+    U = unit_rows(X, "X")  # overflow-safe: rows of size 1e200 keep their directions
     C = np.abs(U @ U.T)
     np.fill_diagonal(C, 0.0)
     return float(C.max())

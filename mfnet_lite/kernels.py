@@ -41,7 +41,7 @@ import numpy as np
 import scipy.linalg
 
 from . import _array
-from ._validation import check_array, check_choice, check_memory, check_scalar
+from ._validation import check_array, check_bool, check_choice, check_memory, check_scalar
 from .model import Network
 
 __all__ = [
@@ -83,10 +83,16 @@ def check_unit_norm(X, name: str = "X", *, atol: float | None = None) -> np.ndar
     ValueError
         If a row's norm differs from 1 by more than ``atol``; the message says how to normalise.
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a str (the argument's name in messages); got {type(name).__name__}."
+        )
     X = _array.check_array(X, name, ndim=2)  # stays in its array library (NumPy, PyTorch, ...)
     xp = _array.namespace(X)
     if atol is None:
         atol = max(1e-6, 100 * float(xp.finfo(X.dtype).eps))
+    else:
+        atol = check_scalar(atol, "atol", low=0.0)
     norms = _array.to_numpy(xp.linalg.vector_norm(X, axis=1))
     bad = np.flatnonzero(np.abs(norms - 1.0) > atol)
     if bad.size:
@@ -407,6 +413,7 @@ def lambda_min(H, *, method: str = "auto", check_symmetric: bool = True) -> floa
     >>> round(lambda_min(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
     1.0
     """
+    check_bool(check_symmetric, "check_symmetric")
     check_choice(method, "method", ("auto", "shift-invert", "subset", "mixed", "dense"))
     H = _check_symmetric_matrix(H, check_symmetric)
     if method == "auto":
@@ -453,6 +460,7 @@ def lambda_max(H, *, check_symmetric: bool = True) -> float:
     >>> round(lambda_max(np.array([[2.0, 1.0], [1.0, 2.0]])), 12)
     3.0
     """
+    check_bool(check_symmetric, "check_symmetric")
     H = _check_symmetric_matrix(H, check_symmetric)
     n = H.shape[0]
     return float(

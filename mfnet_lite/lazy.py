@@ -28,7 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_int,
+    check_memory,
+    check_network,
+    check_numpy_network,
+    check_rng,
+    check_scalar,
+)
 from .data import sphere, teacher_student
 from .model import Network, check_data, check_inputs, init_network
 from .model import loss as risk
@@ -199,6 +207,8 @@ class Linearization:
     def jacobian(self, X) -> np.ndarray:
         r""":math:`\partial h_{W_0}(x_i)/\partial W`, shape (n, m(d + 1)), columns ordered as ``net.W.ravel()``."""
         X = check_inputs(X, self.net0)
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one input (n >= 1) for a Jacobian.")
         n0 = self.net0
         check_memory(8 * 2 * X.shape[0] * n0.m * (n0.d + 1), f"the Jacobian at n = {X.shape[0]}")
         A0, M0 = self.features(X)
@@ -249,6 +259,8 @@ def linearized_gd(
     DivergenceError
         If the loss blows up (unless ``stop_on_divergence``).
     """
+    check_network(net0, "net0")
+    check_numpy_network(net0, "linearized_gd")
     X, y = check_data(net0, X, y, "square", "mean")
     alpha = alpha_of(net0)
     if rtol is not None:
@@ -393,6 +405,7 @@ def jacobian_change(net0: Network, net: Network, X) -> dict:
     TypeError, ValueError
         If ``net`` is not a Network of the shape of ``net0``, or ``X`` does not match.
     """
+    check_network(net0, "net0")
     X = check_inputs(X, net0)
     _check_same_shape(net, net0, "net")
     Z0, Z = X @ net0.B.T, X @ net.B.T
@@ -432,7 +445,9 @@ def linearization_gap(net0: Network, net: Network, lin_net: Network, X) -> float
     TypeError, ValueError
         If a network has another shape, or ``X`` does not match.
     """
+    check_network(net0, "net0")
     _check_same_shape(net, net0, "net")
+    _check_same_shape(lin_net, net0, "lin_net")
     h_lin = Linearization(net0).predict(X, lin_net)
     return float(np.sqrt(np.mean((net.predict(X) - h_lin) ** 2)))
 
@@ -461,6 +476,7 @@ def draw(rng=0, *, n: int = 60, d: int = 10, m: int = 200, m0: int = 3, n_test: 
         Output factor :math:`1/m`.
     """
     rng = check_rng(rng)
+    n_test = check_int(n_test, "n_test", low=1)
     X, y, teacher = teacher_student(n, d, m0, rng)
     X_test = sphere(n_test, d, rng)
     return X, y, X_test, teacher.predict(X_test), symmetric_init(m, d, rng)
@@ -645,9 +661,12 @@ def sweep_slopes(x, sweep: dict, keys=None, *, fit_from: int = 0) -> dict:
         keys = [k for k, v in sweep.items() if np.all(np.asarray(v) > 0)]
     out = {}
     for key in keys:
-        mean = np.asarray(sweep[key], dtype=float).mean(axis=1)
-        if mean.shape != x.shape:
-            raise ValueError(f"sweep[{key!r}] must have {x.size} rows; got {mean.shape}.")
+        values = check_array(sweep[key], f"sweep[{key!r}]", ndim=2)
+        if values.shape[0] != x.size:
+            raise ValueError(
+                f"sweep[{key!r}] must have {x.size} rows (shape ({x.size}, seeds)); got {values.shape}."
+            )
+        mean = values.mean(axis=1)
         if np.any(mean[fit_from:] <= 0):
             raise ValueError(f"sweep[{key!r}] must be positive to fit a slope on log-log axes.")
         out[key] = fit_slope(x[fit_from:], mean[fit_from:])[0]

@@ -39,8 +39,14 @@ import numpy as np
 from . import data, train
 from ._validation import (
     check_array,
+    check_bool,
     check_choice,
+    check_fields,
     check_int,
+    check_int_list,
+    check_namespaces,
+    check_network,
+    check_numpy_network,
     check_rng,
     check_scalar,
     renamed_keywords,
@@ -126,6 +132,9 @@ class Experiment:
     teacher: Network
     run: train.Run
 
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
+
     @property
     def relative_loss(self) -> float:
         """Last loss over first loss."""
@@ -202,6 +211,11 @@ def experiment(
         If a size, the step or ``rtol`` is out of range, or ``method`` is unknown.
     """
     check_choice(method, "method", ("gd", "heavy_ball"))
+    if method == "gd" and check_scalar(momentum, "momentum") != 0.0:
+        raise ValueError(
+            f"momentum == {momentum} is used by method='heavy_ball' only; pass "
+            "method='heavy_ball' or leave momentum at 0."
+        )
     X, y, teacher, net = draw(n, d, m, m0=m0, rng=rng, radius=radius, support=support, signs=signs)
     options = dict(time_scaling="mean-field", rtol=rtol, record_every=record_every)
     if method == "gd":
@@ -312,6 +326,8 @@ def line_masses(net: Network, lines) -> np.ndarray:
     U = check_array(lines, "lines", ndim=2, dtype=np.float64)
     if U.shape[1] != net.d:
         raise ValueError(f"lines must have shape (k, {net.d}); got {U.shape}.")
+    if U.shape[0] == 0:
+        raise ValueError("lines must hold at least one line (k >= 1).")
     u_norms = np.linalg.norm(U, axis=1)
     if np.any(u_norms == 0):
         raise ValueError("lines has a zero row; each line needs a non-zero direction.")
@@ -354,9 +370,13 @@ def potential(net: Network, X, y, W, *, loss: str = "square") -> np.ndarray:
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
+    check_numpy_network(net, "potential")
+    check_namespaces(X=X, y=y, W=W)
     X = check_array(X, "X", ndim=2, dtype=np.float64)
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}); got {X.shape}.")
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input (n >= 1): the potential averages over it.")
     y = check_array(y, "y", shape=(X.shape[0],), dtype=np.float64)
     W = check_array(W, "W", ndim=2, dtype=np.float64)
     if W.shape[1] != net.d + 1:
@@ -393,6 +413,8 @@ def sphere_distance(net: Network, other: Network) -> float:
     ValueError
         If a network has only zero neurons (empty sphere measure).
     """
+    check_network(net, "net")
+    check_network(other, "other")
     from . import transport
 
     P, p = transport.sphere_measure(net)
@@ -441,6 +463,8 @@ def sweep(
     ValueError
         If ``seeds`` is empty or holds a negative seed, or a width is below 1.
     """
+    check_bool(keep, "keep")
+    ms = check_int_list(ms, "ms", low=1)
     if isinstance(seeds, (int, np.integer)):
         warnings.warn(
             "sweep(seeds=<count>) is deprecated: seeds is a list of seeds; use "
@@ -478,7 +502,9 @@ def sweep(
 def _planar_points(P, name: str = "P") -> np.ndarray:
     P = check_array(P, name, ndim=2, dtype=np.float64)
     if P.shape[1] != 2 or P.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (k, 2) with k >= 1 (points of the plane); got {P.shape}.")
+        raise ValueError(
+            f"{name} must have shape (k, 2) with k >= 1 (points of the plane); got {P.shape}."
+        )
     if not np.all(np.isfinite(P)):
         raise ValueError(f"{name} has NaN or inf entries.")
     return P

@@ -31,6 +31,7 @@ import threadpoolctl
 
 from . import _array
 from ._validation import (
+    check_allocation,
     check_array,
     check_choice,
     check_float_dtype,
@@ -138,6 +139,8 @@ class Network:
             )
         if B.shape[0] == 0:
             raise ValueError("a network needs at least one neuron; got m = 0.")
+        if B.shape[1] == 0:
+            raise ValueError("a network needs inputs of dimension d >= 1; B has shape (m, 0).")
         self._c = output_factor(scale, B.shape[0])
         if _array.is_numpy(xp):
             a.setflags(write=False)
@@ -211,6 +214,8 @@ class Network:
 def check_inputs(X, net: Network):
     """Return ``X`` as an (n, d) array in ``net``'s library, device and dtype, with ``d = net.d``;
     else raise."""
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     X = _array.check_array(X, "X", xp=net.xp, device=net.device, ndim=2, dtype=net.dtype)
     if X.shape[1] != net.d:
         raise ValueError(
@@ -237,7 +242,7 @@ def _check_finite_result(value, what: str) -> None:
         raise ValueError(
             f"{what} overflowed the floating-point range (inf or NaN) although the inputs are "
             "finite: |a_j| |b_j| |x_i| must stay well below 1e150 (float64) or 1e18 (float32). "
-            "Rescale X or the weights."
+            "Rescale X, y or the weights."
         )
 
 
@@ -300,6 +305,7 @@ def init_network(
     check_choice(init, "init", ("sphere", "balanced", "gaussian"))
     radius = check_scalar(radius, "radius", low=0.0, include_low=False)
     rng = check_rng(rng)
+    check_allocation(f"init_network({m}, {d})", (m, d + 1), copies=3)  # draw, cast, copy
     if init == "sphere":
         W = rng.standard_normal((m, d + 1))
         W *= radius / np.linalg.norm(W, axis=1, keepdims=True)
@@ -505,8 +511,13 @@ def value_and_gradients_arrays(a, B, factor, X, y, loss, reduction, need_a=True,
     """:func:`value_and_gradients` on raw, already checked arrays (the training loops' pass).
 
     No input checks and no overflow check: the loops check the loss themselves. ``need_a`` /
-    ``need_B`` False gives a zero gradient for that layer without computing it.
+    ``need_B`` False gives a zero gradient for that layer without computing it. ``loss`` and
+    ``reduction`` are still checked against their allowed sets (a typo must not pick a loss).
     """
+    if loss not in LOSSES:
+        check_choice(loss, "loss", LOSSES)
+    if reduction not in REDUCTIONS:
+        check_choice(reduction, "reduction", REDUCTIONS)
     return _value_and_grad(a, B, factor, X, y, loss, reduction, need_a, need_B)
 
 

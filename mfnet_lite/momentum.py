@@ -29,7 +29,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import data, meanfield
-from ._validation import check_array, check_int, check_rng, check_scalar, renamed_keywords
+from ._validation import (
+    check_array,
+    check_int,
+    check_namespaces,
+    check_network,
+    check_numpy_network,
+    check_rng,
+    check_scalar,
+    renamed_keywords,
+)
 from .model import Network, check_data, value_and_gradients
 from .train import DivergenceError, Run, gd, heavy_ball
 
@@ -119,6 +128,11 @@ def timed(method: Callable, net: Network, X, y, *args, **kwargs) -> tuple[Run, n
     ValueError
         If ``callback`` is given.
     """
+    if not callable(method):
+        raise TypeError(
+            f"method must be a training function such as mf.train.gd; got {type(method).__name__}."
+        )
+    check_network(net, "net")
     if "callback" in kwargs:
         raise ValueError("callback is used by timed() itself; call the method directly instead.")
     stamps: list[float] = []
@@ -180,6 +194,9 @@ def min_potential(
     ValueError
         If the data do not match ``net`` or ``n_directions < 1``.
     """
+    check_network(net, "net")
+    check_numpy_network(net, "min_potential")
+    check_namespaces(X=X, y=y)
     X, y = check_data(net, X, y, loss, "mean")
     n_directions = check_int(n_directions, "n_directions", low=1)
     # on the sphere a|b| <= 1/2, reached at (a, b) = (±1, u)/sqrt(2)

@@ -33,8 +33,11 @@ import numpy as np
 
 from . import _array
 from ._validation import (
+    check_allocation,
     check_array,
+    check_fields,
     check_int,
+    check_int_list,
     check_rng,
     check_scalar,
     deprecated_alias,
@@ -166,6 +169,8 @@ def train_first_layer(
         raise TypeError(f"net must be a mfnet_lite.Network; got {type(net).__name__}.")
     xp, device = net.xp, net.device  # the network's array library: NumPy, PyTorch, ...
     X = _array.check_array(check_unit_norm(X), "X", xp=xp, device=device, dtype=net.dtype)
+    if X.shape[0] == 0:
+        raise ValueError("X must hold at least one input (n >= 1).")
     if X.shape[1] != net.d:
         raise ValueError(f"X must have shape (n, {net.d}) to match the network; got {X.shape}.")
     y = _array.check_array(y, "y", xp=xp, device=device, shape=(X.shape[0],), dtype=net.dtype)
@@ -225,6 +230,9 @@ class DuStudy:
     step: float
     runs: tuple
 
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
+
     @property
     def widths(self) -> list[int]:
         return [run.m for run in self.runs]
@@ -232,6 +240,11 @@ class DuStudy:
     def final(self, name: str) -> np.ndarray:
         """The last value of ``"losses"`` or of a record (``"pattern_change"``,
         ``"max_distance"``) per width."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str; got {type(name).__name__}.")
+        known = ("losses", *self.runs[0].records) if self.runs else ("losses",)
+        if name not in known:
+            raise ValueError(f"name == {name!r}, must be one of {', '.join(map(repr, known))}.")
         return np.array(
             [(run.losses if name == "losses" else run.records[name])[-1] for run in self.runs]
         )
@@ -286,7 +299,12 @@ def study(
     DuStudy
     """
     rng = check_rng(rng)
-    widths = [check_int(m, "widths", low=1) for m in widths]
+    widths = check_int_list(widths, "widths", low=1)
+    if backend is None and device is not None:
+        raise ValueError(
+            f"device == {device!r} needs an array library: pass backend='torch' with it "
+            "(NumPy runs on the CPU only)."
+        )
     X, y = ntk_synthetic(n, d, rng)
     H = h_infinity(X)
     lam0, lam_max = lambda_min(H), _kernel_lambda_max(H)
@@ -336,11 +354,20 @@ def rate_bound(initial: float, lambda0: float, step: float, steps: int) -> np.nd
     Raises
     ------
     ValueError
-        If ``lambda0 < 0``, ``step <= 0`` or ``steps`` is negative.
+        If ``initial < 0``, ``lambda0 < 0``, ``step <= 0``, ``steps`` is negative, or
+        ``step * lambda0 > 2`` (the factor would be below -1: no bound).
     """
+    initial = check_scalar(initial, "initial", low=0.0)
     lambda0 = check_scalar(lambda0, "lambda0", low=0.0)
     step = check_scalar(step, "step", low=0.0, include_low=False)
-    return float(initial) * (1.0 - step * lambda0 / 2) ** np.arange(check_int(steps, "steps") + 1)
+    steps = check_int(steps, "steps", low=0)
+    if step * lambda0 > 2.0:
+        raise ValueError(
+            f"step * lambda0 == {step * lambda0:.6g} > 2: the factor 1 - step * lambda0 / 2 is below "
+            "-1 and the 'bound' bounds nothing (the theorem asks step <= lambda0 / n^2); lower step."
+        )
+    check_allocation("rate_bound", (steps + 1,))
+    return initial * (1.0 - step * lambda0 / 2) ** np.arange(steps + 1)
 
 
 def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
@@ -369,11 +396,20 @@ def kernel_predictions(H, u0, y, step: float, steps: int) -> np.ndarray:
     u0 = check_array(u0, "u0", shape=(H.shape[0],))
     y = check_array(y, "y", shape=(H.shape[0],))
     step = check_scalar(step, "step", low=0.0, include_low=False)
-    out = np.empty((check_int(steps, "steps", low=0) + 1, H.shape[0]))
+    steps = check_int(steps, "steps", low=0)
+    check_allocation("kernel_predictions", (steps + 1, H.shape[0]))
+    out = np.empty((steps + 1, H.shape[0]))
     r = u0 - y
-    for k in range(steps + 1):
-        out[k] = y + r
-        r = r - step * (H @ r)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            out[k] = y + r
+            r = r - step * (H @ r)
+            if not np.all(np.isfinite(r)):
+                raise ValueError(
+                    f"kernel_predictions left the finite numbers at step {k + 1} (step * "
+                    "lambda_max(H) > 2 makes the iteration diverge); lower step below "
+                    "2 / lambda_max(H)."
+                )
     return out
 
 
@@ -403,6 +439,8 @@ def gram_deviation(X, widths, draws: int = 3, rng=None) -> np.ndarray:
     """
     X = check_unit_norm(X)
     draws = check_int(draws, "draws", low=1)
+    widths = check_int_list(widths, "widths", low=1)
+    check_allocation("gram_deviation", (len(widths), draws))
     rng = check_rng(rng)
     H = h_infinity(X)
     out = np.empty((len(widths), draws))
@@ -435,10 +473,20 @@ def fit_slope(widths, values) -> tuple[float, float]:
     Raises
     ------
     ValueError
-        If a value is not positive or the shapes disagree.
+        If a value or a width is not positive, fewer than 2 widths are distinct, or the shapes
+        disagree.
     """
-    m = np.log(check_array(widths, "widths", ndim=1))
+    widths = check_array(widths, "widths", ndim=1)
+    if np.any(widths <= 0):
+        raise ValueError("widths must be positive to fit a slope on log-log axes.")
+    if np.unique(widths).size < 2:
+        raise ValueError(
+            f"widths must hold at least 2 distinct values to fit a slope; got {widths.tolist()}."
+        )
+    m = np.log(widths)
     v = check_array(values, "values")
+    if v.ndim not in (1, 2):
+        raise ValueError(f"values must be a 1-d or 2-d array; got shape {v.shape}.")
     if np.any(v <= 0):
         raise ValueError("values must be positive to fit a slope on log-log axes.")
     logv = np.log(v).mean(axis=1) if v.ndim == 2 else np.log(v)

@@ -31,9 +31,13 @@ import numpy as np
 
 from . import _array
 from ._validation import (
+    check_allocation,
+    check_bool,
     check_callable,
     check_choice,
+    check_fields,
     check_int,
+    check_memory,
     check_rng,
     check_scalar,
 )
@@ -102,6 +106,9 @@ class Run:
     B_history: np.ndarray
     records: dict = field(default_factory=dict)
     diverged: bool = False
+
+    def __post_init__(self):
+        check_fields(self)  # a result built from garbage is refused here, not in a plot
 
     @property
     def steps_taken(self) -> int:
@@ -203,6 +210,14 @@ class Recorder:
     def __init__(
         self, steps, record_every, step, max_loss_ratio, progress, desc, stop_on_divergence=False
     ):
+        steps = check_int(steps, "steps", low=0)
+        if record_every is not None:
+            record_every = check_int(record_every, "record_every", low=1)
+        if progress is not None:
+            check_bool(progress, "progress")
+        check_bool(stop_on_divergence, "stop_on_divergence")
+        # the loss list grows by one Python float (about 32 bytes with its pointer) per step
+        check_memory(32.0 * (steps + 1), f"the loss history of {steps} steps")
         self.steps = steps
         # steps = 0 is a run of zero steps: the start alone (no division by zero below)
         self.every = max(steps, 1) if record_every is None else record_every
@@ -235,6 +250,13 @@ class Recorder:
                 self.diverged = True
                 return False
             self.close()
+            if (
+                not self.losses
+            ):  # the start itself: no step has been taken, the step is not the cause
+                raise DivergenceError(
+                    f"the loss at the start is {value:.3g}, not finite: the data or the network "
+                    "overflow float arithmetic before any step; rescale X, y or the weights."
+                )
             raise DivergenceError(
                 f"the run diverged at step {k}: loss {value:.3g} against {start:.3g} at the "
                 f"start, with step = {self.step:g}. Use a smaller step, e.g. step = "
@@ -301,6 +323,11 @@ def check_run_args(net, step, steps, record_every, time_scaling, trainable, max_
     steps = check_int(steps, "steps", low=0)
     if record_every is not None:
         record_every = check_int(record_every, "record_every", low=1)
+    snapshots = steps // (record_every or max(steps, 1)) + 2  # the first, every k-th, the last
+    check_allocation(
+        f"the snapshots of {steps} steps (record_every={record_every})",
+        (snapshots, net.m, net.d + 1),
+    )
     if time_scaling is None:
         time_scaling = "mean-field" if net.scale == "mean-field" else "plain"
     check_choice(time_scaling, "time_scaling", ("mean-field", "plain"))

@@ -35,7 +35,17 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_memory, check_rng, check_scalar
+from ._validation import (
+    check_array,
+    check_cost_scale,
+    check_int,
+    check_memory,
+    check_object,
+    check_rng,
+    check_scalar,
+    check_squarable,
+    check_total,
+)
 from .model import Network
 
 __all__ = [
@@ -99,8 +109,7 @@ def _weights(p, n: int, name: str) -> np.ndarray:
     p = check_array(p, name, shape=(n,), dtype=np.float64)
     if np.any(p < 0):
         raise ValueError(f"{name} must be non-negative; got min {p.min():.3g}.")
-    if p.sum() <= 0:
-        raise ValueError(f"{name} must have a positive total mass.")
+    check_total(p, name)  # a positive total that does not overflow
     return p
 
 
@@ -124,6 +133,8 @@ def _point_clouds(P, Q):
         raise ValueError(f"P and Q must have the same dimension; got {P.shape} and {Q.shape}.")
     if P.shape[0] == 0 or Q.shape[0] == 0:
         raise ValueError("P and Q must each hold at least one point.")
+    check_squarable(P, "P")  # squared distances must stay finite (one threshold, float max)
+    check_squarable(Q, "Q")
     return P, Q
 
 
@@ -147,6 +158,7 @@ def _emd(P, Q, p, q, num_iter_max):
         num_iter_max = max(100_000, 50 * P.shape[0] * Q.shape[0])
     num_iter_max = check_int(num_iter_max, "num_iter_max", low=1)
     C = _cost(P, Q)
+    check_cost_scale(float(p.sum()), float(C.max()), "p", "P and Q")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # POT's warning becomes our error below
         plan, log = ot.emd(p, q, C, numItermax=num_iter_max, log=True)
@@ -247,13 +259,7 @@ def sliced_w2(P, Q, p=None, q=None, *, n_projections: int = 200, rng=None) -> fl
     rng = check_rng(rng)
     theta = rng.standard_normal((P.shape[1], n_projections))
     theta /= np.linalg.norm(theta, axis=0, keepdims=True)
-    # the overflow guard of the exact distance, on the extreme points: |p - q|^2 <= 2|p|^2 + 2|q|^2
-    with np.errstate(over="ignore"):
-        reach = 2 * np.einsum("ij,ij->i", P, P).max() + 2 * np.einsum("ij,ij->i", Q, Q).max()
-    if not np.isfinite(reach):
-        raise ValueError(
-            "the cost matrix would overflow float64: P or Q holds huge values (check them)."
-        )
+    # the overflow guards (coordinates, totals) are _balanced's, shared with w2 and sinkhorn_w2
     s = p.sum()
     value = ot.sliced_wasserstein_distance(P, Q, p / s, q / s, p=2, projections=theta)
     return float(np.sqrt(s) * value)
@@ -324,6 +330,7 @@ def sinkhorn_w2(
     P, p = P[p > 0], p[p > 0]  # log(0) would be -inf inside the log-domain solver
     Q, q = Q[q > 0], q[q > 0]
     C = _cost(P, Q)
+    check_cost_scale(float(p.sum()), float(C.max()), "p", "P and Q")
     scale = C.mean()
     if scale == 0.0:  # all points coincide
         return 0.0
@@ -384,6 +391,19 @@ def hk_cost(directions1, directions2) -> np.ndarray:
     :math:`d(x, y) = \arccos(x \cdot y)` is the geodesic distance on the unit sphere; pairs a
     quarter turn or more apart get a large finite stand-in for :math:`+\infty`. Shape (k1, k2).
     """
+    from .kernels import check_unit_norm
+
+    directions1 = check_unit_norm(
+        check_array(directions1, "directions1", ndim=2, dtype=np.float64), "directions1"
+    )
+    directions2 = check_unit_norm(
+        check_array(directions2, "directions2", ndim=2, dtype=np.float64), "directions2"
+    )
+    if directions1.shape[1] != directions2.shape[1]:
+        raise ValueError(
+            "directions1 and directions2 must have the same dimension; got "
+            f"{directions1.shape} and {directions2.shape}."
+        )
     cos = np.clip(directions1 @ directions2.T, -1.0, 1.0)
     C = np.full(cos.shape, _FAR)
     near = cos > np.exp(-_FAR / 2)
@@ -574,6 +594,7 @@ def snapshot_distances(run) -> tuple[np.ndarray, np.ndarray]:
     (s - 1,), and ``to_start[k]`` is :math:`W_2(\mu_{t_0}, \mu_{t_k})`, shape (s,). Divided by
     :math:`t_{k+1} - t_k`, the first gives the metric speed :math:`|\dot\mu_t|` (chapter 3).
     """
+    check_object(run, "run", "run")
     clouds_ = [particles(net)[0] for net in run.snapshots()]
     distances = np.array([w2(P, Q) for P, Q in zip(clouds_[:-1], clouds_[1:], strict=True)])
     to_start = np.array([w2(clouds_[0], Q) for Q in clouds_])
@@ -589,7 +610,8 @@ def timed_distances(P, Q, *, rng=None, reg: float = 0.05) -> dict:
     """
     import time
 
-    k = np.shape(P)[1]
+    P, Q = _point_clouds(P, Q)  # 2-d, same dimension, finite, squarable
+    k = P.shape[1]
     rows = {
         "exact W2": lambda: w2(P, Q),
         "sliced W2 x sqrt(k)": lambda: np.sqrt(k) * sliced_w2(P, Q, rng=rng),

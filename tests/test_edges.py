@@ -212,3 +212,88 @@ def test_kernel_entry_points_fail_clearly(W, H, n):
     lam = _clear(kernels.lambda_min, H)
     if lam is not None:
         assert isinstance(lam, float)
+
+
+# --- issue 21: the shared validation layer closes each class -------------------------------
+
+
+def test_huge_rows_keep_their_directions():
+    # normalise rows before the products: the true |cos| is 1/sqrt(2), not 0 after an overflow
+    assert mf.data.max_abs_cosine([[1e200, 0], [1e200, 1e200]]) == pytest.approx(2**-0.5)
+    with pytest.raises(ValueError, match="parallel rows"):
+        mf.data.check_not_parallel(np.array([[1e200, 1e200], [2e200, 2e200]]))
+
+
+def test_distances_refuse_overflow_from_one_threshold():
+    from mfnet_lite._validation import SQUARE_SAFE, TOTAL_SAFE
+
+    assert SQUARE_SAFE**2 * 4 * 2**20 <= np.finfo(np.float64).max  # computed, not a magic 1e160
+    big = [[3e153, 0.0]]
+    for f in (transport.sliced_w2, transport.w2, transport.optimal_plan, transport.sinkhorn_w2):
+        with pytest.raises(ValueError, match="rescale P"):
+            f(big, [[0.0, 0.0]])
+        with pytest.raises(ValueError, match="total of p"):
+            f([[1.0, 0.0]], [[0.0, 0.0]], [10 * TOTAL_SAFE], [10 * TOTAL_SAFE])
+
+
+def test_hk_cost_checks_its_inputs():
+    with pytest.raises(ValueError, match="unit-norm"):
+        transport.hk_cost([[1.0, 0.0]], [[2.0, 0.0]])
+    with pytest.raises(ValueError, match="NaN"):
+        transport.hk_cost([[np.nan, 0.0]], [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="2-d"):
+        transport.hk_cost([1.0, 0.0], [[1.0, 0.0]])
+    np.testing.assert_allclose(transport.hk_cost([[1.0, 0.0]], [[1.0, 0.0]]), [[0.0]], atol=1e-15)
+
+
+def test_rate_bound_and_fit_slope_refuse_what_bounds_nothing():
+    from mfnet_lite import ntk
+
+    with pytest.raises(ValueError, match="steps == -1"):
+        ntk.rate_bound(1.0, 1.0, 0.1, -1)
+    with pytest.raises(ValueError, match="bounds nothing"):
+        ntk.rate_bound(1.0, 1.0, 3.0, 4)
+    with pytest.raises(ValueError, match="2 distinct"):
+        ntk.fit_slope([3, 3], [1.0, 2.0])
+    with pytest.raises(ValueError, match="2 distinct"):
+        ntk.fit_slope([3], [1.0])
+    with pytest.raises(ValueError, match="widths must be positive"):
+        ntk.fit_slope([-1, 3], [1.0, 2.0])
+    with pytest.raises(ValueError, match="left the finite numbers"):
+        ntk.kernel_predictions(10 * np.eye(2), np.ones(2), np.zeros(2), 1e300, 10)
+
+
+def test_memory_is_refused_before_allocating(monkeypatch):
+    monkeypatch.setenv("MFNET_LITE_MEMORY", str(2**30))
+    X, y, _ = mf.data.teacher_student(5, 2, 2, 0)
+    for f in (
+        lambda: mf.chaos.coupled_gaps(X, y, [10], reference=10**9),
+        lambda: init_network(10**12, 3),
+        lambda: mf.data.circle(10**12),
+        lambda: train.gd(init_network(3, 2, 0), X, y, 0.1, 10**12),
+    ):
+        with pytest.raises(ValueError, match="would need .* of memory"):
+            f()
+
+
+def test_truthy_strings_and_wrong_counts_are_refused():
+    X, y, _ = mf.data.teacher_student(5, 2, 2, 0)
+    net = init_network(3, 2, 0)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        train.gd(net, X, y, 0.1, 2, progress="yes")
+    with pytest.raises(TypeError, match="check_symmetric must be True or False"):
+        kernels.lambda_min(np.eye(2), check_symmetric="no")
+    with pytest.raises(ValueError, match="steps == -1"):
+        train.Recorder(-1, None, 0.1, 10.0, False, "x")
+    with pytest.raises(ValueError, match="record_every == 0"):
+        train.gd(net, X, y, 0.1, 2, record_every=0)
+    with pytest.raises(ValueError, match="dimension d >= 1"):
+        Network(np.ones(2), np.ones((2, 0)))
+    with pytest.raises(ValueError, match="at least one value"):
+        mf.chaos.coupled_gaps(X, y, [], reference=10)
+    with pytest.raises(ValueError, match="atol == -1"):
+        kernels.check_unit_norm([[1.0, 0.0]], atol=-1)
+    with pytest.raises(TypeError, match="atol must be a real number"):
+        kernels.check_unit_norm([[1.0, 0.0]], atol="x")
+    with pytest.raises(ValueError, match="loss == 'foo'"):
+        model.value_and_gradients_arrays(net.a, net.B, net.factor, X, y, "foo", "mean")

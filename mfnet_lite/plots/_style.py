@@ -44,6 +44,10 @@ def describe(animation, text: str):
     as the caption of the frame strip of the print edition. Every ``animate_*`` function of
     :mod:`mfnet_lite.plots` describes the animation it returns.
     """
+    if not hasattr(animation, "to_jshtml"):
+        raise TypeError(
+            f"animation must be a matplotlib animation (FuncAnimation); got {type(animation).__name__}."
+        )
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text: a non-empty description is needed; got {text!r}.")
     animation.description = " ".join(text.split())

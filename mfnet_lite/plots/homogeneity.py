@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._validation import check_array, check_object
 from ..data import circle
 from ..model import Network, phi
 from ._style import describe
@@ -38,6 +39,7 @@ def plot_neuron_sum(net: Network, *, n_angles: int = 361, ax=None):
     ValueError
         If a network does not have d = 2.
     """
+    check_object(net, "net", "network")
     if net.d != 2:
         raise ValueError(f"plot_neuron_sum draws d = 2 networks on the circle; got d = {net.d}.")
     theta, X = circle(n_angles)
@@ -101,7 +103,11 @@ def plot_balance_drift(step_sizes, per_step, over_time, *, T=None):
     -------
     (fig, ax)
     """
-    step_sizes = np.asarray(step_sizes, float)
+    step_sizes = check_array(step_sizes, "step_sizes", ndim=1)
+    per_step = check_array(per_step, "per_step", shape=step_sizes.shape)
+    over_time = check_array(over_time, "over_time", shape=step_sizes.shape)
+    if step_sizes.size == 0:
+        raise ValueError("step_sizes must hold at least one step size.")
     fig, ax = plt.subplots()
     ax.loglog(step_sizes, per_step, "o-", label="one step from the same state")
     ax.loglog(
@@ -144,6 +150,8 @@ def plot_output_distribution(samples_mf: dict, samples_ntk: dict, *, bins=60):
     -------
     (fig, axes)
     """
+    check_object(samples_mf, "samples_mf", "mapping")
+    check_object(samples_ntk, "samples_ntk", "mapping")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4), sharey=False)
     edges = np.linspace(-2.5, 2.5, bins + 1)
     _histogram(ax1, samples_mf, "mean-field", edges)

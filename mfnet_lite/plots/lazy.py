@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._validation import check_object
 from ..ntk import fit_slope
 from ._style import describe
 from .meanfield import particle_positions
@@ -35,6 +36,8 @@ def plot_alpha_sweep(alphas, sweep: dict, *, fit_from: int = 2):
     -------
     (fig, axes)
     """
+    check_object(alphas, "alphas", "sequence")
+    check_object(sweep, "sweep", "mapping")
     alphas = np.asarray(alphas, float)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     panels = [
@@ -76,6 +79,8 @@ def plot_fixed_time(alphas, sweep: dict, *, bound=None, fit_from: int = 2):
     -------
     (fig, ax)
     """
+    check_object(alphas, "alphas", "sequence")
+    check_object(sweep, "sweep", "mapping")
     alphas = np.asarray(alphas, float)
     fig, ax = plt.subplots(figsize=(9.5, 3.8))
     lines = [
@@ -114,6 +119,8 @@ def plot_width_movement(widths, movement: dict, *, ylabel: str = r"$\|W_T - W_0\
     -------
     (fig, ax)
     """
+    check_object(widths, "widths", "sequence")
+    check_object(movement, "movement", "mapping")
     widths = np.asarray(widths, float)
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     for label, values in movement.items():
@@ -146,6 +153,7 @@ def animate_lazy_active(runs: dict, *, interval: int = 120):
     matplotlib.animation.FuncAnimation
         Show it with :func:`mfnet_lite.plots.jshtml`.
     """
+    check_object(runs, "runs", "mapping")
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 4), squeeze=False)
     axes = axes[0]
     paths = {t: particle_positions(r.a_history, r.B_history) for t, r in runs.items()}

@@ -13,6 +13,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
 from matplotlib.markers import MarkerStyle
 
+from .._validation import check_axes, check_object
 from ..model import Network
 from ..train import Run
 from ._style import describe
@@ -107,6 +108,7 @@ class ParticlePanel:
     """
 
     def __init__(self, ax, *, trajectories: bool = True, legend: bool = True):
+        check_axes(ax, "ax")
         self.ax = ax
         self.teacher_lines = LineCollection(
             [], colors="0.45", linewidths=0.7, linestyles=":", zorder=0
@@ -172,6 +174,8 @@ def plot_particles(run: Run, teacher: Network, *, ax=None, trajectories: bool = 
     ValueError
         If the student or the teacher does not have d = 2.
     """
+    check_object(run, "run", "run")
+    check_object(teacher, "teacher", "network")
     _check_2d(run, teacher)
     fig, ax = plt.subplots(figsize=(4.6, 4.6)) if ax is None else (ax.figure, ax)
     ParticlePanel(ax, trajectories=trajectories).show_run(run, teacher)
@@ -193,6 +197,8 @@ def plot_relative_losses(runs, labels, *, ax=None, rtol: float | None = 1e-3):
     -------
     (fig, ax)
     """
+    check_object(runs, "runs", "sequence")
+    check_object(labels, "labels", "sequence")
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for run, label in zip(runs, labels, strict=True):
         t = np.arange(len(run.losses)) * run.step
@@ -221,6 +227,7 @@ def plot_success_rates(outcomes: dict, *, m0: int = 5, ax=None):
     -------
     (fig, ax)
     """
+    check_object(outcomes, "outcomes", "mapping")
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, (ms, table) in outcomes.items():
         table = np.asarray(table, dtype=float)
@@ -248,6 +255,8 @@ def plot_distances(ms, distances: dict, *, ax=None):
     -------
     (fig, ax)
     """
+    check_object(ms, "ms", "sequence")
+    check_object(distances, "distances", "mapping")
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, table in distances.items():
         table = np.asarray(table, dtype=float)
@@ -306,6 +315,8 @@ def animate_particles(run: Run, teacher: Network, *, max_frames: int = 20, inter
     ValueError
         If the student or the teacher does not have d = 2.
     """
+    check_object(run, "run", "run")
+    check_object(teacher, "teacher", "network")
     _check_2d(run, teacher)
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=(1, 1.2), dpi=80)
     panel = ParticlePanel(ax, trajectories=False, legend=False)

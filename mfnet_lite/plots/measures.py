@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._validation import check_array, check_axes, check_instance, check_object
 from ..data import circle
 from ..model import Network
 from ._style import describe
@@ -70,6 +71,8 @@ def plot_fluctuations(ms, stds):
     -------
     (fig, ax)
     """
+    check_object(ms, "ms", "sequence")
+    check_object(stds, "stds", "sequence")
     ms, stds = np.asarray(ms, float), np.asarray(stds, float)
     fig, ax = plt.subplots()
     ax.loglog(ms, stds, "o-", label="measured over random draws")
@@ -100,6 +103,7 @@ def plot_sphere_picture(net: Network, *, n_grid: int = 201):
     ValueError
         If ``net.d != 1``.
     """
+    check_object(net, "net", "network")
     from .. import _array
     from ..transport import sphere_measure
 
@@ -195,6 +199,9 @@ def plot_distance_comparison(ns, values: dict, seconds: dict):
     -------
     (fig, (ax1, ax2))
     """
+    check_object(ns, "ns", "sequence")
+    check_object(values, "values", "mapping")
+    check_object(seconds, "seconds", "mapping")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     for (name, v), marker in zip(values.items(), "osd^", strict=False):
         ax1.plot(ns, v, "-" + marker, label=name)
@@ -231,8 +238,10 @@ def plot_metric_speed(times, distances, to_start, grad_norms):
     -------
     (fig, (ax1, ax2))
     """
-    distances = np.asarray(distances, float)
-    times = np.asarray(times, float)
+    times = check_array(times, "times", ndim=1)
+    if times.size < 2:
+        raise ValueError(f"times must hold at least 2 snapshot times; got {times.size}.")
+    distances = check_array(distances, "distances", shape=(times.size - 1,))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     mid = (times[:-1] + times[1:]) / 2
     ax1.semilogy(
@@ -303,6 +312,11 @@ def plot_chaos(result, *, times=None):
     -------
     (fig, (ax1, ax2))
     """
+    from ..chaos import ChaosResult
+
+    check_instance(
+        result, "result", ChaosResult, "a mfnet_lite.chaos.ChaosResult (mf.chaos.coupled_gaps)"
+    )
     widths, all_times = np.asarray(result.widths, float), np.asarray(result.times, float)
     if times is None:
         times = all_times[[len(all_times) // 4, len(all_times) // 2, -1]]
@@ -349,6 +363,7 @@ class MixturePanel:
     """
 
     def __init__(self, ax, net0: Network, net1: Network, X, y, *, risk_ax=None, ts=None):
+        check_axes(ax, "ax")
         from ..model import loss
         from ..transport import mixture, segment
 
@@ -410,6 +425,8 @@ def animate_mixture(net0: Network, net1: Network, X, y, *, frames: int = 21):
     matplotlib.animation.FuncAnimation
         Show it with :func:`mfnet_lite.plots.jshtml`.
     """
+    check_object(net0, "net0", "network")
+    check_object(net1, "net1", "network")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.6, 3.4))
     ts = np.linspace(0, 1, frames)
     panel = MixturePanel(ax1, net0, net1, X, y, risk_ax=ax2, ts=ts)
@@ -453,6 +470,7 @@ def animate_particle_flow(run, teacher: Network | None = None, *, to_start=None,
     ValueError
         If a network does not have d = 2.
     """
+    check_object(run, "run", "run")
     if run.net.d != 2:
         raise ValueError(f"animate_particle_flow draws d = 2 networks; got d = {run.net.d}.")
     pos = particle_positions(run.a_history, run.B_history)
@@ -518,6 +536,7 @@ def animate_functions(runs: dict, teacher: Network | None = None):
     ValueError
         If a run does not have d = 2 or was recorded at other steps.
     """
+    check_object(runs, "runs", "mapping")
     runs = dict(runs)
     first = next(iter(runs.values()))
     for label, run in runs.items():

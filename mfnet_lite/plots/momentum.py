@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._validation import check_axes, check_object
 from ..train import Run
 from ._style import describe
 
@@ -37,6 +38,7 @@ class EnergyPanel:
     """
 
     def __init__(self, ax, *, kinetic: bool = True, short_labels: bool = False):
+        check_axes(ax, "ax")
         self.ax = ax
         energy_label = r"energy $E = G + \frac{1}{2m}\sum_j |v_j|^2$"
         (self.energy,) = ax.semilogy(
@@ -74,6 +76,7 @@ class PhasePanel:
     """
 
     def __init__(self, ax, neurons, *, heads: bool = True):
+        check_axes(ax, "ax")
         self.ax, self.neurons = ax, list(neurons)
         self.paths = [ax.plot([], [], lw=1)[0] for _ in self.neurons]
         self.heads = ax.plot([], [], "ko", ms=3)[0] if heads else None
@@ -119,6 +122,7 @@ def plot_energy(run: Run, *args, ax=None):
     run. The step ``h`` that was the second argument is the run's own ``run.step``; passing it
     is deprecated.
     """
+    check_object(run, "run", "run")
     _drop_h(args, "plot_energy")
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     EnergyPanel(ax).show(run)
@@ -153,6 +157,7 @@ def plot_loss_curves(curves: dict, *, xlabel: str = "iteration", ax=None):
     -------
     (fig, ax)
     """
+    check_object(curves, "curves", "mapping")
     fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
     for label, (x, losses) in curves.items():
         ax.semilogy(x, np.asarray(losses) / losses[0], label=label)
@@ -178,6 +183,7 @@ def plot_phase(runs: dict, *args, neurons=range(6)):
     -----
     The unused second argument ``h`` is deprecated.
     """
+    check_object(runs, "runs", "mapping")
     _drop_h(args, "plot_phase")
     fig, axes = plt.subplots(1, len(runs), figsize=(4 * len(runs), 3.4), squeeze=False)
     for ax, (label, run) in zip(axes[0], runs.items(), strict=True):
@@ -208,6 +214,7 @@ def animate_phase(run: Run, *, neurons=range(12), interval=80):
     matplotlib.animation.FuncAnimation
         Show it with :func:`mfnet_lite.plots.jshtml`.
     """
+    check_object(run, "run", "run")
     fig, ax = plt.subplots(figsize=(4.8, 3.4))
     panel = PhasePanel(ax, neurons)
     panel.fit(run)

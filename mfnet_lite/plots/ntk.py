@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
+from .._validation import check_axes, check_object
 from ..ntk import fit_slope, rate_bound
 from ._style import describe
 
@@ -50,6 +51,7 @@ def plot_du_study(study):
     -------
     (fig, axes)
     """
+    check_object(study, "study", "study")
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     _draw_study_panels(axes, study.runs, _colors(len(study.runs)))
     axes[2].legend(fontsize="small")
@@ -112,6 +114,7 @@ def plot_rate_bound(study):
     -------
     (fig, ax)
     """
+    check_object(study, "study", "study")
     fig, ax = plt.subplots()
     for run, color in zip(study.runs, _colors(len(study.runs)), strict=True):
         ax.semilogy(run.losses / run.losses[0], color=color, label=f"m = {run.m}")
@@ -152,6 +155,8 @@ def plot_kernel_predictor(study, predictions: dict, *, k: int = 10):
     -------
     (fig, (ax1, ax2))
     """
+    check_object(study, "study", "study")
+    check_object(predictions, "predictions", "mapping")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
     colors = _colors(len(study.runs))
     for run, color in zip(study.runs, colors, strict=True):
@@ -205,6 +210,8 @@ class StepSweepPanel:
     def __init__(
         self, ax_loss, ax_pattern, n_runs: int, *, colors=None, rate_color=None, rate_label=None
     ):
+        check_axes(ax_loss, "ax_loss")
+        check_axes(ax_pattern, "ax_pattern")
         colors = _colors(n_runs) if colors is None else colors
         self.ax_loss, self.ax_pattern = ax_loss, ax_pattern
         self.loss = [ax_loss.semilogy([], [], color=c)[0] for c in colors]
@@ -258,6 +265,7 @@ def plot_step_sweep(runs: dict, lambda0: float, lambda_max: float):
     -------
     (fig, (ax1, ax2))
     """
+    check_object(runs, "runs", "mapping")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     panel = StepSweepPanel(ax1, ax2, len(runs))
     panel.show(
@@ -290,6 +298,7 @@ def plot_seed_losses(runs: dict, *, ax=None):
     -------
     (fig, ax)
     """
+    check_object(runs, "runs", "mapping")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.4))
     else:
@@ -320,6 +329,7 @@ def animate_du_widths(study, *, interval: int = 900):
     matplotlib.animation.FuncAnimation
         Show it with :func:`mfnet_lite.plots.jshtml`.
     """
+    check_object(study, "study", "study")
     runs = study.runs
     colors = _colors(len(runs))
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))

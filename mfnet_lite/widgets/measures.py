@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import renamed_keywords, replayable
+from .._validation import check_object, renamed_keywords, replayable
 from ..model import Network
 from ..plots.measures import MixturePanel, plot_matching
 from ..transport import TransportError, optimal_plan, sinkhorn_w2, sliced_w2, w2
@@ -31,6 +31,8 @@ def mixture_explorer(net0: Network, net1: Network, X, y):
     -------
     ipywidgets.VBox
     """
+    check_object(net0, "net0", "network")
+    check_object(net1, "net1", "network")
     t = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t")
     out = widgets.Output()
     fig, ax = figure((5.5, 3.2), left=0.12, right=0.97, bottom=0.16, top=0.96)

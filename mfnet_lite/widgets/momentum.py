@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .._validation import renamed_keywords, replayable, spawn
+from .._validation import check_scalar, renamed_keywords, replayable, spawn
 from ..momentum import setup
 from ..plots.momentum import EnergyPanel, PhasePanel
 from ..train import kinetic
@@ -34,6 +34,7 @@ def momentum_explorer(*, m: int = 50, n: int = 100, time: float = 60.0, rng=0):
     -------
     ipywidgets.VBox
     """
+    check_scalar(time, "time", low=0.0, include_low=False)
     task_rng, noise_rng = spawn(rng, 2)
     X, y, _, net = setup(n, 2, m, rng=task_rng)
     replay = replayable(noise_rng)
