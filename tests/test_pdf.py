@@ -157,6 +157,44 @@ def test_a_bookmark_for_every_chapter(reader):
         assert re.sub(r"\s", "", title) in marks, (title, marks[:20])
 
 
+def _source_headings() -> list[str]:
+    """Every heading of the book's sources in the order of _toc.yml, as a bookmark should read
+    it: inline math as its TeX without the dollars, MyST roles as their text."""
+    headings = []
+    for page in test_browser.toc_pages():
+        fence = None
+        for line in (ROOT / page.replace(".html", ".md")).read_text().splitlines():
+            m = re.match(r"\s*(`{3,}|:{3,})", line)
+            if m:
+                if fence is None:
+                    fence = m.group(1)
+                elif m.group(1) == fence and line.strip() == fence:
+                    fence = None
+                continue
+            if fence is None and (h := re.match(r"#{1,6}\s+(.*\S)\s*$", line)):
+                title = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", h.group(1))
+                headings.append(" ".join(title.replace("$", "").split()))
+    return headings
+
+
+def test_bookmarks_are_the_headings_once_each(reader):
+    """Issue 25 item 4: Chromium's own outline repeated the first line of 17 headings
+    ("NotationNotation"), glued wrapped lines and dropped formulas; tools/pdf.py retitles each
+    bookmark from its heading. The outline, flattened, is the sources' headings in order."""
+
+    def titles(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield " ".join(item.title.split())
+
+    marks = list(titles(reader.outline))
+    expected = _source_headings()
+    assert len(expected) > 50, expected  # the parser found the headings
+    assert marks == expected, [(m, e) for m, e in zip(marks, expected, strict=False) if m != e][:5]
+
+
 def test_no_raw_tex_unresolved_reference_or_error(text):
     flat = _flat(text)
     for bad in ("\\(", "\\)", "$$", "??", "Traceback", "widget-state", "application/vnd.jupyter"):

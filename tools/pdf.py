@@ -67,6 +67,91 @@ _FRONT = r"""
 """
 
 
+# Every heading of the page in document order, as its bookmark should read: the permalink
+# removed, each typeset formula replaced by its TeX source (MathJax keeps it on the math item),
+# whitespace collapsed. Chromium builds the PDF's outline from the laid-out line boxes of each
+# heading: a heading that wraps, or that ends in a permalink, can come out with a line twice
+# ("NotationNotation"), words glued at the line break and its formulas dropped. tools/pdf.py
+# rewrites each bookmark's title from this list (_retitle_outline).
+_HEADINGS = r"""
+() => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  const tex = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      if (item.typesetRoot) tex.set(item.typesetRoot, item.math.trim());
+    }
+  }
+  const text = h => {
+    const c = h.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    const orig = [...h.querySelectorAll('mjx-container')];
+    [...c.querySelectorAll('mjx-container')].forEach((m, i) =>
+      m.replaceWith(document.createTextNode(tex.has(orig[i]) ? tex.get(orig[i]) : '')));
+    c.querySelectorAll('mjx-assistive-mml').forEach(a => a.remove());
+    return {
+      title: c.textContent.replace(/\s+/g, ' ').trim(),
+      plain: (() => { const d = h.cloneNode(true);
+        d.querySelectorAll('.headerlink, mjx-container').forEach(a => a.remove());
+        return d.textContent.replace(/\s+/g, ''); })(),
+    };
+  };
+  return [...article.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]')]
+    .filter(h => h.getClientRects().length).map(text);
+}
+"""
+
+
+def _outline_key(title: str) -> str:
+    return "".join(title.split())
+
+
+def _matches(chromium_title: str, plain: str) -> bool:
+    """Whether Chromium's bookmark title is its mangled form of a heading (``plain``: the
+    heading's text without permalink, formulas or whitespace): the same text, or with its first
+    lines repeated in front of it (``"NotationNotation"``)."""
+    c = _outline_key(chromium_title)
+    if c == plain:
+        return True
+    return bool(plain) and c.endswith(plain) and plain.startswith(c[: len(c) - len(plain)])
+
+
+def _retitle_outline(pdf: Path, headings: list[dict]) -> int:
+    """Rewrite each bookmark's title in ``pdf`` as its heading reads (``headings`` from
+    ``_HEADINGS``, in document order). Returns the number of bookmarks. Raises SystemExit when a
+    bookmark matches no heading (the outline would be wrong)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    outlines = writer._root_object.get("/Outlines")
+    if outlines is None:
+        raise SystemExit(f"{pdf} has no bookmarks: Chromium printed without an outline")
+    items = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    walk(outlines.get_object().get("/First"))
+    j = 0
+    for item in items:
+        old = str(item["/Title"])
+        while j < len(headings) and not _matches(old, headings[j]["plain"]):
+            j += 1
+        if j == len(headings):
+            raise SystemExit(f"the PDF bookmark {old!r} matches no heading of the page")
+        item[NameObject("/Title")] = TextStringObject(headings[j]["title"])
+        j += 1
+    with open(pdf, "wb") as f:
+        writer.write(f)
+    return len(items)
+
+
 def _meta() -> dict:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     try:
@@ -128,6 +213,7 @@ def print_pdf(html: Path, out: Path) -> list[str]:
             if problems:
                 raise SystemExit("the single page is not fit to print:\n" + "\n".join(problems))
             chapters = page.evaluate(_FRONT, _meta())
+            headings = page.evaluate(_HEADINGS)
             page.emulate_media(media="print")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(
@@ -147,6 +233,7 @@ def print_pdf(html: Path, out: Path) -> list[str]:
             context.close()
         finally:
             chromium.close()
+    _retitle_outline(out, headings)
     return chapters
 
 
