@@ -712,6 +712,7 @@ def gap_parts(net0: Network, net: Network, lin_net: Network, X) -> dict:
     TypeError, ValueError
         If a network has another shape, or ``X`` does not match.
     """
+    check_network(net0, "net0")
     _check_same_shape(net, net0, "net")
     _check_same_shape(lin_net, net0, "lin_net")
     X = check_inputs(X, net0)

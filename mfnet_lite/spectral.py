@@ -30,7 +30,14 @@ import math
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_rng, check_scalar
+from ._validation import (
+    check_allocation,
+    check_array,
+    check_choice,
+    check_int,
+    check_rng,
+    check_scalar,
+)
 
 __all__ = [
     "KERNELS",
@@ -50,6 +57,13 @@ __all__ = [
 ]
 
 KERNELS = ("h_infinity", "second_layer", "ntk")
+MAX_DIMENSION = 10_000  # the quadrature's default nodes resolve sin^(d-2) t up to here
+
+
+def _bias_weights(c: float) -> tuple[float, float]:
+    """(1/(1 + c^2), c^2/(1 + c^2)) without overflow for any finite c (math.hypot)."""
+    h = math.hypot(1.0, c)
+    return (1.0 / h) ** 2, (c / h) ** 2
 
 
 def _profile(kernel: str, u: np.ndarray) -> np.ndarray:
@@ -96,7 +110,8 @@ def dot_product_kernel(u, kernel: str = "h_infinity", *, bias: float = 0.0) -> n
     u = check_array(u, "u", dtype=np.float64)
     if u.size and np.max(np.abs(u)) > 1 + 1e-12:
         raise ValueError("u must hold cosines in [-1, 1]; normalise the inputs to unit norm.")
-    return _profile(kernel, (u + c * c) / (1 + c * c))
+    r2, w2 = _bias_weights(c)
+    return _profile(kernel, u * r2 + w2)
 
 
 def with_bias(X, bias: float = 1.0) -> np.ndarray:
@@ -118,7 +133,8 @@ def with_bias(X, bias: float = 1.0) -> np.ndarray:
     """
     X = check_array(X, "X", ndim=2, dtype=np.float64)
     c = check_scalar(bias, "bias", low=0.0, include_low=False)
-    return np.column_stack([X, np.full(len(X), c)]) / math.sqrt(1 + c * c)
+    h = math.hypot(1.0, c)
+    return np.column_stack([X / h, np.full(len(X), c / h)])
 
 
 def harmonic_multiplicity(d: int, k: int) -> int:
@@ -179,14 +195,15 @@ def harmonic_eigenvalues(
     Parameters
     ----------
     d : int
-        Ambient dimension, :math:`d \ge 2`.
+        Ambient dimension, :math:`2 \le d \le 10^4` (``MAX_DIMENSION``).
     degrees : int or array_like of int
         Degrees :math:`k \ge 0`.
     kernel : {"h_infinity", "second_layer", "ntk"}, default "h_infinity"
     bias : float, default 0.0
         A constant input :math:`c \ge 0` (see :func:`dot_product_kernel`).
     nodes : int, optional
-        Quadrature nodes (default: :math:`\max(200, 4 k_{\max} + 100)`).
+        Quadrature nodes (default: :math:`\max(200, 4 k_{\max} + 100, 20\sqrt d)`: the weight
+        :math:`\sin^{d-2} t` has a peak of width about :math:`1/\sqrt d`).
 
     Returns
     -------
@@ -196,7 +213,7 @@ def harmonic_eigenvalues(
     Raises
     ------
     ValueError
-        If ``d < 2``, a degree is negative or not an integer, ``bias < 0``.
+        If ``d`` is outside :math:`[2, 10^4]`, a degree is negative or not an integer, ``bias < 0``.
     RuntimeError
         If the quadrature has not converged (raise ``nodes``).
 
@@ -206,24 +223,25 @@ def harmonic_eigenvalues(
     >>> bool(abs(mu[1] - 1 / 8) < 1e-13), bool(np.all(np.abs(mu[[3, 4]]) < 1e-13))
     (True, True)
     """
-    d = check_int(d, "d", low=2)
+    d = check_int(d, "d", low=2, high=MAX_DIMENSION)
     kernel = check_choice(kernel, "kernel", KERNELS)
     c = check_scalar(bias, "bias", low=0.0)
+    r2, w2 = _bias_weights(c)
     ks = np.atleast_1d(np.asarray(degrees))
     if ks.ndim != 1 or ks.size == 0 or not np.issubdtype(ks.dtype, np.integer) or np.any(ks < 0):
         raise ValueError("degrees must be non-negative integers (an int or a 1-D list of ints).")
     k_max = int(ks.max())
     if nodes is None:
-        nodes = max(200, 4 * k_max + 100)
+        nodes = max(200, 4 * k_max + 100, int(20 * math.sqrt(d)))
     nodes = check_int(nodes, "nodes", low=2, high=10**6)
-    const = math.gamma(d / 2) / (math.sqrt(math.pi) * math.gamma((d - 1) / 2))
+    const = math.exp(math.lgamma(d / 2) - math.lgamma((d - 1) / 2)) / math.sqrt(math.pi)
 
     def quadrature(q: int) -> np.ndarray:
         x, w = np.polynomial.legendre.leggauss(q)
         t = np.pi * (x + 1) / 2
         w = w * np.pi / 2
         u = np.cos(t)
-        weight = w * np.sin(t) ** (d - 2) * _profile(kernel, (u + c * c) / (1 + c * c))
+        weight = w * np.sin(t) ** (d - 2) * _profile(kernel, u * r2 + w2)
         return const * (_gegenbauer(k_max, d, u) @ weight)
 
     mu, check = quadrature(nodes), quadrature(2 * nodes)
@@ -295,6 +313,7 @@ def circle_points(n: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
     """
 
     n = check_int(n, "n", low=1)
+    check_allocation("n", (n, 3))
     theta = 2 * np.pi * np.arange(n) / n if rng is None else check_rng(rng).uniform(0, 2 * np.pi, n)
     return theta, np.column_stack([np.cos(theta), np.sin(theta)])
 
@@ -317,7 +336,7 @@ def fourier_components(values, theta, degrees) -> np.ndarray:
     """
     theta = check_array(theta, "theta", ndim=1, dtype=np.float64)
     values = check_array(values, "values", dtype=np.float64)
-    if values.shape[-1] != theta.size:
+    if values.ndim not in (1, 2) or values.shape[-1] != theta.size:
         raise ValueError(f"values must end in a dimension of {theta.size} (one per angle); got {values.shape}.")
     ks = np.asarray(degrees)
     if ks.ndim != 1 or not np.issubdtype(ks.dtype, np.integer) or np.any(ks < 0):
@@ -390,6 +409,11 @@ def frequency_rates(
 
     ks = np.asarray(degrees)
     n = check_int(n, "n", low=3)
+    m = check_int(m, "m", low=1)
+    steps = check_int(steps, "steps", low=1)
+    check_allocation("n", (n, n), copies=4)
+    check_allocation("m and n", (m, n), copies=4)
+    check_allocation("steps and n", (steps + 1, n), copies=2)
     if ks.ndim != 1 or ks.size == 0 or not np.issubdtype(ks.dtype, np.integer) or np.any(ks < 1) or np.any(2 * ks >= n):
         raise ValueError(f"degrees must be integers with 1 <= k < n/2 = {n / 2}.")
     c = np.ones(ks.size) if coefficients is None else check_array(coefficients, "coefficients", shape=(ks.size,), dtype=np.float64)
@@ -447,6 +471,13 @@ def cos3_study(seeds, *, bias: float = 0.0, n: int = 100, n_test: int = 1000, m_
     seeds = [check_int(s_, "seeds", low=0) for s_ in np.atleast_1d(seeds).tolist()]
     if not seeds:
         raise ValueError("seeds must hold at least one seed.")
+    n, n_test = check_int(n, "n", low=1), check_int(n_test, "n_test", low=1)
+    m_lazy, m_meanfield = check_int(m_lazy, "m_lazy", low=1), check_int(m_meanfield, "m_meanfield", low=1)
+    lazy_steps = check_int(lazy_steps, "lazy_steps", low=1)
+    meanfield_steps = check_int(meanfield_steps, "meanfield_steps", low=1)
+    check_allocation("n", (n, n), copies=4)
+    check_allocation("m_lazy and n", (m_lazy, max(n, n_test)), copies=4)
+    check_allocation("m_meanfield and n_test", (m_meanfield, max(n, n_test)), copies=4)
     out = {k: np.zeros(len(seeds)) for k in ("lazy_train", "lazy_test", "meanfield_train", "meanfield_test")}
     for i, seed in enumerate(seeds):
         rng = check_rng(seed)
@@ -591,6 +622,14 @@ def parity_study(ns, seeds, *, d: int = 20, n_test: int = 1000, m: int = 400, st
     if not ns or not seeds:
         raise ValueError("ns and seeds must each hold at least one value.")
     d = check_int(d, "d", low=2)
+    n_test, m = check_int(n_test, "n_test", low=1), check_int(m, "m", low=1)
+    steps = check_int(steps, "steps", low=1)
+    step = check_scalar(step, "step", low=0.0, include_low=False)
+    largest = max(ns)
+    check_allocation("ns", (largest, largest), copies=4)
+    check_allocation("n_test and d", (max(n_test, largest), d), copies=4)
+    check_allocation("n_test and ns", (n_test, largest), copies=2)
+    check_allocation("m and ns", (m, max(n_test, largest)), copies=4)
     out = {k: np.zeros((len(ns), len(seeds))) for k in ("kernel", "network")}
     for j, seed in enumerate(seeds):
         rng = check_rng(seed)
