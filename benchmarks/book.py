@@ -23,14 +23,10 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import notebooks  # noqa: E402  (tests/notebooks.py: jupytext + nbclient, as the chapter tests run)
 
-
-def chapter_paths():
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [ROOT / f"{f}.md" for f in files if f.startswith("chapters/")]
+chapter_paths = notebooks.chapter_paths
 
 
 def cell_seconds(cell):
@@ -45,25 +41,9 @@ def cell_seconds(cell):
 
 
 def execute(path, timeout):
-    import jupytext
-    from nbclient import NotebookClient
-
-    nb = jupytext.read(path)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
-    errors = [
-        f"cell {i}: {out.get('ename')}: {out.get('evalue')}"
-        for i, cell in enumerate(nb.cells)
-        for out in cell.get("outputs", [])
-        if out.get("output_type") == "error"
-    ]
+    """(chapter, seconds, its code cells' (seconds, index, first line) slowest first, problems),
+    executed by tests/notebooks.py's `execute`, the one the chapter tests use."""
+    nb, seconds, problems = notebooks.execute(path, timeout)
     cells = sorted(
         (
             (cell_seconds(c), i, c.source.splitlines()[0][:60] if c.source else "")
@@ -72,7 +52,7 @@ def execute(path, timeout):
         ),
         reverse=True,
     )
-    return path.stem, seconds, cells, errors
+    return path.stem, seconds, cells, problems
 
 
 def main(argv=None):

@@ -174,6 +174,16 @@ def plot_cos3(without_bias: dict, with_bias: dict, ax=None):
     return ax.figure, ax
 
 
+def _over_seeds(ax, x, values, spread: str, **style):
+    """Means over seeds (axis 1 of ``values``) with bars: the range or one standard deviation."""
+    mean = values.mean(axis=1)
+    if spread == "range":
+        yerr = [mean - values.min(axis=1), values.max(axis=1) - mean]
+    else:
+        yerr = values.std(axis=1)
+    ax.errorbar(x, mean, yerr=yerr, capsize=3, **style)
+
+
 def plot_label_noise(levels, study: dict):
     """Complexity, training time and test error against the fraction of random labels: means
     over seeds with the range (bars).
@@ -194,10 +204,7 @@ def plot_label_noise(levels, study: dict):
     labels = {"complexity": r"$\sqrt{2 y^\top (H^\infty)^{-1} y / n}$",
               "steps": "steps to $10^{-2}$ of $\\|y\\|^2$", "test_error": "test error (clean labels)"}
     for ax, (key, label), marker in zip(axes, labels.items(), "osD", strict=True):
-        v = study[key]
-        mean = v.mean(axis=1)
-        ax.errorbar(levels, mean, yerr=[mean - v.min(axis=1), v.max(axis=1) - mean], marker=marker,
-                    capsize=3, color="C0")
+        _over_seeds(ax, levels, study[key], "range", marker=marker, color="C0")
         ax.set(xlabel="fraction of random labels", ylabel=label)
     fig.tight_layout()
     return fig, axes
@@ -222,9 +229,7 @@ def plot_parity(ns, study: dict, ax=None):
         _, ax = plt.subplots(figsize=(6.4, 3.8))
     for key, label, marker, style in [("kernel", "NTK predictor (lazy limit)", "o", "-"),
                                       ("network", "mean-field network", "s", "--")]:
-        v = np.maximum(study[key], 1e-6)
-        ax.errorbar(ns, v.mean(axis=1), yerr=v.std(axis=1), marker=marker, ls=style, capsize=3,
-                    label=label)
+        _over_seeds(ax, ns, np.maximum(study[key], 1e-6), "std", marker=marker, ls=style, label=label)
     ax.set(xscale="log", yscale="log", xlabel="training samples $n$", ylabel="test mean square error")
     ax.legend(fontsize="small")
     return ax.figure, ax
