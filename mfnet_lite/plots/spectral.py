@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from ..spectral import harmonic_eigenvalues
+from .._validation import check_axes, check_instance, check_object
+from ..spectral import FrequencyRates, harmonic_eigenvalues
 from ._style import describe
 
 __all__ = [
@@ -20,6 +21,22 @@ __all__ = [
 ]
 
 _MARKERS = "osD^v<>p*h"
+
+
+def _check_rates(rates):
+    return check_instance(rates, "rates", FrequencyRates, "a FrequencyRates (mf.spectral.frequency_rates)")
+
+
+def _check_study(study, name: str, keys, source: str) -> dict:
+    """A study dict with its keys, each a non-empty array (a TypeError/ValueError naming ``name``)."""
+    check_object(study, name, "mapping")
+    missing = [k for k in keys if k not in study]
+    if missing:
+        raise ValueError(f"{name} must be the output of {source}; it lacks {missing}.")
+    for k in keys:
+        if np.size(study[k]) == 0:
+            raise ValueError(f"{name}[{k!r}] is empty: run {source} with at least one seed.")
+    return study
 
 
 def plot_harmonic_spectrum(dims=(2, 3, 5), k_max: int = 40, *, kernel: str = "h_infinity", ax=None):
@@ -62,6 +79,7 @@ def plot_harmonic_spectrum(dims=(2, 3, 5), k_max: int = 40, *, kernel: str = "h_
 
 def draw_frequency_rates(rates, axes) -> None:
     """Draw :func:`plot_frequency_rates` on two given axes (the explorer reuses it)."""
+    _check_rates(rates)
     ax1, ax2 = axes
     steps = np.arange(rates.components.shape[0])
     for j, k in enumerate(rates.degrees):
@@ -93,6 +111,7 @@ def plot_frequency_rates(rates):
     -------
     (fig, axes)
     """
+    _check_rates(rates)
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.8))
     draw_frequency_rates(rates, axes)
     fig.tight_layout()
@@ -114,6 +133,7 @@ def animate_residual_spectrum(rates, *, frames: int = 30, interval: int = 200):
     matplotlib.animation.FuncAnimation
         Show it with :func:`mfnet_lite.plots.jshtml`.
     """
+    _check_rates(rates)
     comps = np.abs(rates.components)
     times = np.unique(np.linspace(0, comps.shape[0] - 1, frames).astype(int))
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -157,8 +177,11 @@ def plot_cos3(without_bias: dict, with_bias: dict, ax=None):
     -------
     (fig, ax)
     """
+    for name, study in (("without_bias", without_bias), ("with_bias", with_bias)):
+        _check_study(study, name, ("lazy_test", "meanfield_test"), "mf.spectral.cos3_study")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.8))
+    check_axes(ax)
     groups = [("lazy, no bias", without_bias["lazy_test"], "o"),
               ("mean-field, no bias", without_bias["meanfield_test"], "s"),
               ("lazy, bias", with_bias["lazy_test"], "D"),
@@ -199,7 +222,8 @@ def plot_label_noise(levels, study: dict):
     -------
     (fig, axes)
     """
-    levels = np.asarray(levels)
+    levels = np.asarray(check_object(levels, "levels", "sequence"), dtype=float)
+    _check_study(study, "study", ("complexity", "steps", "test_error"), "mf.spectral.label_noise_study")
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     labels = {"complexity": r"$\sqrt{2 y^\top (H^\infty)^{-1} y / n}$",
               "steps": "steps to $10^{-2}$ of $\\|y\\|^2$", "test_error": "test error (clean labels)"}
@@ -225,8 +249,11 @@ def plot_parity(ns, study: dict, ax=None):
     -------
     (fig, ax)
     """
+    check_object(ns, "ns", "sequence")
+    _check_study(study, "study", ("kernel", "network"), "mf.spectral.parity_study")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.8))
+    check_axes(ax)
     for key, label, marker, style in [("kernel", "NTK predictor (lazy limit)", "o", "-"),
                                       ("network", "mean-field network", "s", "--")]:
         _over_seeds(ax, ns, np.maximum(study[key], 1e-6), "std", marker=marker, ls=style, label=label)
