@@ -172,6 +172,22 @@ def test_adding_the_setup_cell_twice_keeps_one(tmp_path, built):
     assert f"@{'f' * 40}" in nb["cells"][0]["source"]
 
 
+def test_graders_pass_over_the_unchanged_setup_cell_only(tmp_path, built):
+    """Student notebooks: otter skips the cell (tag) and our static flags pass over it exactly as
+    written; a changed cell is code like any other and is flagged."""
+    import notebook_flags
+
+    path = tmp_path / "student.ipynb"
+    shutil.copy(built[1][0], path)
+    colab.add_setup_cell(path)
+    nb = json.loads(path.read_text())
+    nb["cells"] = nb["cells"][:1]
+    assert "otter_ignore" in nb["cells"][0]["metadata"]["tags"]
+    assert notebook_flags.flags(json.dumps(nb).encode()) == []
+    nb["cells"][0]["source"] = nb["cells"][0]["source"].replace("--quiet", "--verbose")
+    assert "imports subprocess (starts processes)" in notebook_flags.flags(json.dumps(nb).encode())
+
+
 def git(*args, cwd):
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True

@@ -84,15 +84,17 @@ def repository_url(config: Path = ROOT / "_config.yml") -> str:
 
 def built_commit(root: Path = ROOT) -> str:
     """The commit the notebooks are built from: $GITHUB_SHA in the workflow, else HEAD."""
-    sha = (
-        os.environ.get("GITHUB_SHA")
-        or subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
+    sha = os.environ.get("GITHUB_SHA")
+    if not sha:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise ValueError(
+                f"{root} is not a git checkout, so the commit for the set-up cell to install is "
+                f"unknown: build from a clone, or set GITHUB_SHA ({proc.stderr.strip()[:200]})"
+            )
+        sha = proc.stdout.strip()
     if not re.fullmatch(r"[0-9a-f]{40}", sha):
         raise ValueError(f"the commit to install from is {sha!r}, not a 40-digit git hash")
     return sha
@@ -115,6 +117,20 @@ def setup_cell(repository: str, commit: str) -> dict:
     }
 
 
+def is_setup_cell(source: str, repository: str | None = None) -> bool:
+    """Whether `source` is the set-up cell exactly as `setup_cell` writes it for `repository`
+    (default: _config.yml's), at any commit. tools/notebook_flags.py passes over it: in the
+    grading sandbox mfnet_lite imports, so its body never runs (a changed cell is flagged as
+    any code is)."""
+    repository = repository or repository_url()
+    marker = "0" * 40
+    pattern = re.escape(
+        SETUP_TEMPLATE.format(repository=repository, commit=marker, myst_nb=MYST_NB)
+    )
+    pattern = pattern.replace(marker, "[0-9a-f]{40}")
+    return re.fullmatch(pattern, source.strip() + "\n") is not None
+
+
 def with_setup_cell(nb: dict, repository: str, commit: str) -> dict:
     """`nb` (an nbformat 4 dict) with the set-up cell first; an earlier set-up cell is replaced."""
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
@@ -127,12 +143,16 @@ def with_setup_cell(nb: dict, repository: str, commit: str) -> dict:
 
 def add_setup_cell(path: Path, repository: str | None = None, commit: str | None = None) -> Path:
     """Put the set-up cell first in the notebook file `path` (grading/build.py's student
-    notebooks); the repository and commit default to _config.yml's and `built_commit()`."""
+    notebooks), tagged for otter to skip; the repository and commit default to _config.yml's and
+    `built_commit()`."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path} is not a notebook file")
     nb = json.loads(path.read_text())
     nb = with_setup_cell(nb, repository or repository_url(), commit or built_commit())
+    # otter's own grading (Gradescope, `otter grade`) skips the cell: the assignments are graded
+    # without the book's package, and the cell would install it (or fail offline)
+    nb["cells"][0]["metadata"]["tags"].append("otter_ignore")
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     return path
 
