@@ -48,12 +48,12 @@ SETUP_TEMPLATE = """\
 import importlib.util
 
 if importlib.util.find_spec("mfnet_lite") is None:
-    import os, re, subprocess, sys, tempfile
+    import os, pathlib, re, subprocess, sys, tempfile
     from importlib.metadata import distributions
 
     local = os.environ.get("MFNET_LITE_SOURCE")  # a checkout, instead of GitHub (for tests)
     github = "git+{repository}@{commit}"
-    source = "file://" + os.path.abspath(local) if local else github
+    source = pathlib.Path(local).resolve().as_uri() if local else github
     keep = {{}}
     for dist in distributions():
         name, version = dist.metadata["Name"] or "", dist.version or ""
