@@ -355,7 +355,12 @@ def colab_like_venv() -> Path:
     if found is None:
         pytest.skip("no Python 3.12: set COLAB_PYTHON, or install python3.12 (pyenv install 3.12)")
     shutil.rmtree(base, ignore_errors=True)
-    subprocess.run([found, "-m", "venv", str(base)], check=True, timeout=300)
+    made = subprocess.run([found, "-m", "venv", str(base)], capture_output=True, timeout=300)
+    if made.returncode != 0:  # Debian/Ubuntu's python3.12 without python3.12-venv: no ensurepip
+        shutil.rmtree(base, ignore_errors=True)
+        subprocess.run([found, "-m", "venv", "--without-pip", str(base)], check=True, timeout=300)
+        bootstrap = [sys.executable, "-m", "pip", "--python", str(base / "bin" / "python")]
+        subprocess.run([*bootstrap, "install", "--quiet", "pip"], check=True, timeout=300)
     pins = [f"{name}=={version}" for name, version in COLAB_LIKE.items()]
     subprocess.run(
         [str(base / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins],
