@@ -14,12 +14,13 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book pdf book-student assignments grade test test-fast lab format-chapters bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student notebooks publish-notebooks assignments grade test test-fast lab format-chapters bench serve logo system-deps browser-assets clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
 	@echo "make pdf    the print edition (one PDF, Chromium) into _build/pdf"
 	@echo "make book-student  the same book with every solution removed: _build/student/_build/html"
+	@echo "make notebooks     each chapter as an .ipynb that installs the package (Colab): _build/notebooks"
 	@echo "make assignments   graded notebooks and autograders (otter) into _build/assignments"
 	@echo "make grade ASSIGNMENT=name SUBMISSIONS=folder [TIMEOUT=s]  grade a class: _build/grades/name"
 	@echo "make test   lint and run every test, the book build included"
@@ -62,6 +63,16 @@ pdf: logo browser-assets
 book-student: logo
 	$(BIN)/python tools/student_book.py
 	@echo "The student book is at file://$(CURDIR)/_build/student/_build/html/index.html"
+
+# Each chapter as a notebook whose first cell installs mfnet_lite where it is missing (Colab),
+# at the commit checked out (tools/colab.py); the workflow commits them to the branch
+# `notebooks` (publish-notebooks: git and the standard library only, no venv), where each
+# chapter's Colab button points.
+notebooks: $(ENV_READY)
+	$(BIN)/python tools/colab.py build --out _build/notebooks
+
+publish-notebooks:
+	$(PYTHON) tools/colab.py publish --dir _build/notebooks --branch notebooks --remote origin
 
 # SECRET=path: hidden inputs keyed by the instructor's key file (created when missing; keep it
 # outside the repository). instructors.md tells the course workflow.

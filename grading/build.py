@@ -158,6 +158,9 @@ def build_one(source: Path, out: Path, key: bytes | None = None) -> Path:
         notebook = Path(tmp) / f"{name}.ipynb"
         grading = prepare(source, notebook, key)
         otter(["assign", str(notebook), str(target)], cwd=tmp)
+    from grading import tools_module  # Colab: a first cell installs mfnet_lite where missing
+
+    tools_module("colab").add_setup_cell(student_notebook(target))
     (target / "autograder" / "grading.json").write_text(json.dumps(grading))
     (target / "autograder").chmod(0o700)
     missing = [p for p in (student_notebook(target), autograder_zip(target)) if not p.is_file()]

@@ -1,9 +1,10 @@
 """Reader features of the built HTML, read from the files (no browser): each chapter shows its
 dynamics without a kernel (a jshtml animation, or a cell tagged `gallery`); every widget view
 carries saved state; each chapter offers its executed notebook (.ipynb) for download, and that
-notebook is the chapter's own code run top to bottom; Binder launch buttons (no Colab) point at
-`repository.url`; the search page; numbered figures and equations that cross-reference; the
-bibliography page and the citations that link to it.
+notebook is the chapter's own code run top to bottom; Binder launch buttons point at
+`repository.url`, Colab buttons at the chapters' notebooks on the branch `notebooks`; the search
+page; numbered figures and equations that cross-reference; the bibliography page and the
+citations that link to it.
 
 Uses `_build/html` as tests/test_browser.py does (reused when fresh, built otherwise).
 """
@@ -100,8 +101,11 @@ def test_launch_buttons_point_at_the_repository(site):  # noqa: F811
         html = read(page).replace("&amp;", "&")
         binder = f"https://mybinder.org/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/{md}"
         assert binder in html, f"{page}: no Binder button to {binder}"
-        # Colab opens only .ipynb files and the chapters are .md: a Colab button would fail.
-        assert "colab.research.google.com" not in html, f"{page}: a Colab button"
+        # Colab opens only .ipynb files: its button opens the chapter's published notebook on the
+        # branch `notebooks` (_ext/colab_button.py), never the .md on `branch`.
+        colab = f"https://colab.research.google.com/github/{org}/{repo}/blob/notebooks/{md}"
+        assert colab.replace(".md", ".ipynb") in html, f"{page}: no Colab button to the notebook"
+        assert f"/blob/{branch}/{md}" not in html, f"{page}: a Colab button to the .md"
     assert (ROOT / "binder" / "postBuild").is_file()
 
 
