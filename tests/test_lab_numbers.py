@@ -51,3 +51,35 @@ def test_check_fails_on_a_stale_cell(tmp_path):
     assert lab_macros.main(["check", str(stale)]) == 1
     assert lab_macros.main(["write", str(stale)]) == 0
     assert stale.read_text() == CHAPTERS[3].read_text()
+
+
+# --- the shared form of a prose number: {eval}`G["key:fmt"]` (mfnet_lite._book) -------------
+
+
+def test_glued_value_shows_formatted_and_unquoted():
+    """``G["key:fmt"]``'s text/plain is ``format(value, fmt)``, what ``{glue:text}`` showed."""
+    import numpy as np
+    from IPython.core.formatters import PlainTextFormatter
+
+    from mfnet_lite._book import G, glue
+
+    glue("lab_test_x", np.float64(0.123456))
+    glue("lab_test_n", 12000)
+    plain = PlainTextFormatter()
+    assert plain(G["lab_test_x:.2f"]) == "0.12"
+    assert plain(G["lab_test_x:.1e"]) == "1.2e-01"
+    assert plain(G["lab_test_n:,"]) == "12,000"
+    assert plain(G["lab_test_n:d"]) == "12000"
+    assert plain(G["lab_test_n"]) == "12000"
+
+
+def test_unglued_key_and_bad_format_raise_with_advice():
+    from mfnet_lite._book import G, glue
+
+    with pytest.raises(KeyError, match="run the cell"):
+        G["lab_test_never_glued:.2f"]
+    glue("lab_test_text", "abc")
+    with pytest.raises(ValueError, match="spec"):
+        G["lab_test_text:.2f"]
+    with pytest.raises(TypeError, match="name"):
+        glue("a:b", 1)
