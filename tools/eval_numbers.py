@@ -6,8 +6,12 @@ In Markdown lines (not code cells, not their option blocks), each ``{glue:text}`
 ``{eval}`G["key:fmt"]``` (mfnet_lite._book), and the chapter's ``from myst_nb import glue``
 becomes ``from mfnet_lite._book import G, glue``. The built book (myst-nb, execution mode
 ``inline``) and jupyterlab-myst both evaluate the expression and show the formatted number.
-Prints, per file, how many roles it converted and the keys used in prose before the cell that
-glues them (an inline expression needs its value to exist when its cell is reached).
+myst-nb evaluates only what ``nb_eval_name_regex`` admits (a bare name by default): the book
+needs ``nb_eval_name_regex: '^(?:[a-zA-Z_][a-zA-Z0-9_]*|G\\["[A-Za-z0-9_]+(?::[^"]*)?"\\])$'`` and
+``execute_notebooks: inline`` in ``_config.yml``. Both front ends evaluate an expression when its
+cell is reached, so a paragraph that quotes a number computed by a later cell fails (KeyError,
+a Sphinx warning); such paragraphs must follow their cell. Prints, per file, how many roles
+it converted.
 """
 
 from __future__ import annotations
