@@ -40,7 +40,7 @@ def test_jshtml_puts_the_description_on_the_frame_and_names_the_slider():
 
 def test_jshtml_adds_a_print_strip_of_evenly_spaced_frames_with_a_caption():
     html = mf.plots.jshtml(_animation(frames=7), alt="A line tilting up", strip=3).data
-    strip = re.search(r'<figure class="anim-print-strip">(.*?)</figure>', html, re.S).group(1)
+    strip = re.search(r'<figure class="anim-print-strip" hidden>(.*?)</figure>', html, re.S).group(1)
     frames = re.findall(r'<img src="(data:image/png;base64,[A-Za-z0-9+/=]+)" alt="([^"]+)">', strip)
     assert [a for _, a in frames] == [f"Frame {k} of 7: A line tilting up" for k in (1, 4, 7)]
     assert len({src for src, _ in frames}) == 3  # three different pictures

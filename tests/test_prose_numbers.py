@@ -7,7 +7,8 @@ captions, headings' text. It drops what is not prose or not typed by hand: MathJ
 code (`pre`, `code`, cell inputs and outputs other than figure captions), citations
 (sphinxcontrib-bibtex), internal cross-references ("Fig. 3", "(2)", "Theorem 1": numref, eq,
 ref and prf:ref links), the numbers that Sphinx puts before section, figure and theorem titles,
-and glued values (myst-nb renders `{glue:text}` as `<span class="pasted-text">`). Any number
+and glued values (myst-nb renders `{glue:text}` as `<span class="pasted-text">`, and an inline
+expression `{eval}`G["key:fmt"]` as `<span class="output text_plain">`). Any number
 left must appear on the page's allow-list `tests/prose_numbers/<page-stem>.yml`, a mapping from
 the number as written (normalised, see `normalise`) to a one-line justification: a set-up value
 (width, seed, dimension) or a number quoted from a paper with its source. An allow-listed number
@@ -58,6 +59,7 @@ _DROP = (
     "script, style, pre, code, img, svg, .cell_input, div.animation"  # code and its machinery
     ", .math, .pasted-math"  # MathJax
     ", .pasted-text, .pasted-inline"  # glued values ({glue:text}, {glue:})
+    ", span.output.text_plain"  # inline expressions ({eval}`G["key:fmt"]`, mfnet_lite._book)
     ", .caption-number, .section-number, .eqno, .headerlink"  # Sphinx's own numbering
     ", a.reference.internal, .xref"  # numref / eq / ref / prf:ref links, resolved or not
     ", .bibtex-citation"  # a citation left unresolved (single-page build)
@@ -229,6 +231,12 @@ def test_negative_control_an_unglued_number_fails():
 
 def test_negative_control_a_glued_number_passes():
     html = _PAGE.format(steps='<span class="pasted-text">400</span>')
+    assert offending(html, {"100": "the width"}) == ([], [])
+
+
+def test_an_inline_expression_number_passes():
+    """myst-nb (execution mode inline) renders {eval}`G["key:fmt"]` as this span."""
+    html = _PAGE.format(steps='<span class="output text_plain">400</span>')
     assert offending(html, {"100": "the width"}) == ([], [])
 
 

@@ -64,8 +64,10 @@ def jshtml(animation, *, alt: str | None = None, default_mode: str = "once", str
     The frame image carries ``alt`` (by default the description :func:`describe` attached to the
     animation) as its alternative text, and the frame slider an accessible name. For print,
     ``strip`` evenly spaced frames (the first and the last included) follow the player as a
-    figure with the description as its caption; the book's print style shows that strip in
-    place of the player, and the screen style hides it.
+    figure with the description as its caption. The strip carries the ``hidden`` attribute, so
+    that no screen shows it twice over the player: not a live notebook (JupyterLab, which has
+    no book style) and not the book's web page; the book's print style (``_static/print.css``,
+    ``display: block !important``) shows it in place of the player.
 
     Parameters
     ----------
@@ -118,7 +120,7 @@ def jshtml(animation, *, alt: str | None = None, default_mode: str = "once", str
             if k in frames
         )
         html += (
-            f'<figure class="anim-print-strip"><div class="anim-print-frames">{images}</div>'
+            f'<figure class="anim-print-strip" hidden><div class="anim-print-frames">{images}</div>'
             f"<figcaption>Animation, frames {', '.join(str(k + 1) for k in picks)} of "
             f"{last + 1}: {escape(text)}</figcaption></figure>"
         )
