@@ -62,13 +62,16 @@ LOSSES = ("square", "logistic")
 REDUCTIONS = ("mean", "sum")
 TRAINABLE = ("both", "a", "B")
 
-# Tiles of the fused forward/backward pass on a CPU: 256 rows of X by 1024 neurons, 2 MiB of
-# float64 pre-activations, which stay in cache (2 MiB of L2 per core, 32 MiB of L3 on the machine
-# we use) through the passes over them. The row count is also the inner dimension of the
-# backward product D^T X: with 256 rows each pass over the (m, d) result is paid for by 256
-# rank-one updates (the former blocks of 2**19 entries had 13 rows at m = 40 000 and cost 3x
-# the products). On a GPU one launch per operation is what counts: up to 2**26 entries a tile.
-_TILE_ROWS, _TILE_COLS = 256, 1024
+# Tiles of the fused forward/backward pass on a CPU: 256 rows of X by 256 neurons, 512 KiB of
+# float64 pre-activations, the L2 cache of one core of the 2-core machine we measure on (512 KiB
+# per core, 32 MiB of shared L3). The tile's width matters most: OpenBLAS's forward product
+# Xs @ B_t.T (inner dimension d) measured 25 ms per 10**7 entries at 256 columns against 43 ms at
+# 1024 (one thread, d = 20), and the step at (1000, 20, 10**4) went from 1.15x to 1.0x the two
+# products (benchmarks/gd_step.py). The row count is also the inner dimension of the backward
+# product D^T X: with 256 rows each pass over the (m, d) result is paid for by 256 rank-one
+# updates (the former blocks of 2**19 entries had 13 rows at m = 40 000 and cost 3x the
+# products). On a GPU one launch per operation is what counts: up to 2**26 entries a tile.
+_TILE_ROWS, _TILE_COLS = 256, 256
 _DEVICE_BLOCK = 2**26
 
 
