@@ -11,6 +11,9 @@ to read) and without network when `unshare --net` works. Its answers come back a
 and are scored by a fresh interpreter (grading/check_answers.py) against the references the
 build computed. Writes OUT/grades.csv (student = the notebook's file name, score per question,
 total, status, flags, seconds; default OUT: _build/grades/ASSIGNMENT) and OUT/grading.log.
+An assignment built with a roster (grading/variants.py) is graded per student: each
+notebook against the references of the roster student it is matched to, with a flag when it
+was made from another student's notebook; a notebook matched to nobody is not graded.
 Notebooks are graded WORKERS at a time (default: the number of cores); the rows are the same
 whatever WORKERS is (the CSV is sorted by notebook, each run is independent).
 """
