@@ -356,6 +356,9 @@ def add_similarity_flags(batch: Batch, rows: list[dict]) -> str:
     (never a score), similarity.csv and similarity.html beside grades.csv; a log line."""
     folder = batch.folder
     starter = build.student_notebook(folder)
+    if "variants" in batch.grading:  # everyone's starter holds an example cell: one variant's
+        first = next(iter(batch.grading["variants"]["seeds"]))
+        starter = folder / batch.grading["variants"]["folder"] / f"{first}.ipynb"
     solution = folder / "autograder" / f"{batch.name}.ipynb"
     code = {
         nb.relative_to(batch.submissions).as_posix(): data for nb, data in batch.submitted.items()
