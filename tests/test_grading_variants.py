@@ -177,7 +177,7 @@ def solution_code(folder: Path) -> str:
     return "\n\n".join(s for s in sources if s.startswith(("import", "from", "def ")))
 
 
-def grade(variant_build, subs: Path, label: str) -> dict:
+def grade(variant_build, subs: Path, label: str, similarity=None) -> dict:
     csv_path = run.grade_class(
         NAME,
         subs,
@@ -187,6 +187,7 @@ def grade(variant_build, subs: Path, label: str) -> dict:
         workers=2,
         roster=variant_build["roster"],
         secret_path=variant_build["key"],
+        similarity_threshold=similarity,
     )
     with open(csv_path, newline="") as f:
         return {r["login"] or r["student"]: r for r in csv.DictReader(f)}
@@ -202,7 +203,7 @@ def test_each_submission_is_graded_against_its_own_student(variant_build):
     with_cell(own["ada"], subs / "emmy" / "hw.ipynb", solution_code(folder))  # Ada's, as Emmy
     with_cell(own["alan"], subs / "alan" / "hw.ipynb", lookup_code(ada_refs["questions"]))
     with_cell(own["alan"], subs / "stray.ipynb", solution_code(folder))  # nobody's
-    rows = grade(variant_build, subs, "one")
+    rows = grade(variant_build, subs, "one", similarity=0.6)
     assert rows["ada"]["total"] == "5" and "notebook" not in rows["ada"]["flags"], rows["ada"]
     # Ada's correct notebook under Emmy's name: flagged (metadata and examples), graded (correct
     # code is correct on Emmy's inputs too): a flag, never a score change by itself.
@@ -211,6 +212,9 @@ def test_each_submission_is_graded_against_its_own_student(variant_build):
     assert rows["emmy"]["total"] == "5"
     # A table of Ada's references is worth nothing to Alan.
     assert rows["alan"]["total"] == "0" and "made from" not in rows["alan"]["flags"]
+    # Copy detection still sees the copy; the example cells (starter code) match nobody.
+    assert "similar to ada/hw.ipynb" in rows["emmy"]["flags"], rows["emmy"]
+    assert "similar" not in rows["alan"]["flags"], rows["alan"]
     stray = rows["stray.ipynb"]
     assert stray["total"] == "0" and "no references of its own" in stray["status"]
     with open(tmp / "grades-one" / "unmatched.csv", newline="") as f:
