@@ -77,7 +77,8 @@ publish-notebooks:
 # SECRET=path: hidden inputs keyed by the instructor's key file (created when missing; keep it
 # outside the repository). instructors.md tells the course workflow.
 assignments: $(ENV_READY)
-	$(BIN)/python -m grading build "$(CURDIR)/_build/assignments" $(if $(SECRET),--secret "$(SECRET)")
+	$(BIN)/python -m grading build "$(CURDIR)/_build/assignments" $(if $(SECRET),--secret "$(SECRET)") \
+		$(if $(ROSTER),--roster "$(ROSTER)")
 
 # Grade every notebook of SUBMISSIONS (building the assignment when missing): one CSV and a log
 # under _build/grades/ASSIGNMENT; TIMEOUT is the limit per notebook in seconds, WORKERS the
@@ -94,7 +95,7 @@ grade: $(ENV_READY)
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --timeout "$(TIMEOUT)" --workers "$(WORKERS)" \
 		--memory "$(MEMORY)" --disk "$(DISK)" --processes "$(PROCESSES)" \
 		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_ID),--lms-id "$(LMS_ID)") \
-		$(if $(SIMILARITY),--similarity "$(SIMILARITY)")
+		$(if $(SIMILARITY),--similarity "$(SIMILARITY)") $(if $(SECRET),--secret "$(SECRET)")
 
 test: browser-assets
 	$(BIN)/ruff check .

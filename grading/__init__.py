@@ -1,6 +1,6 @@
 """Grading of the book's assignments: build them, grade a class, export the grades.
 
-    python -m grading build [OUT] [NAME ...]                  (make assignments)
+    python -m grading build [OUT] [NAME ...] [--secret K [--roster CSV]]  (make assignments)
     python -m grading grade ASSIGNMENT SUBMISSIONS [options]  (make grade)
 
 Modules, one concern each (instructors.md tells the workflow):
@@ -11,6 +11,8 @@ Modules, one concern each (instructors.md tells the workflow):
 - `sandbox` (+ `sandbox_run`, the student's process): the isolation a notebook runs in;
 - `score` (+ `check_answers`, a fresh interpreter): a run's answers against the references;
 - `run`: a class folder graded into grades.csv and grading.log;
+- `variants`: one notebook per roster student, keyed by (secret, student), and the flags of a
+  notebook made from another student's (`make assignments SECRET=… ROSTER=…`);
 - `errors`: the user's mistakes that stop a command with one line and exit status 2;
 - `cli`: the command line.
 """

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from grading import HERE, ROOT, secret
+from grading import HERE, ROOT, lms, secret, variants
 from grading import cases as assignment_cases
 from grading.errors import UsageError
 
@@ -148,9 +148,10 @@ def prepare(source: Path, notebook: Path, key: bytes | None = None) -> dict:
     }
 
 
-def build_one(source: Path, out: Path, key: bytes | None = None) -> Path:
+def build_one(source: Path, out: Path, key: bytes | None = None, roster=None) -> Path:
     """Build one assignment into out/NAME (absolute), its hidden inputs keyed by `key` (the
-    built-in seeds without); return that folder."""
+    built-in seeds without), with one notebook per student of `roster` (grading/variants.py);
+    return that folder."""
     name = source.stem
     target = Path(out).resolve() / name
     shutil.rmtree(target, ignore_errors=True)
@@ -158,15 +159,28 @@ def build_one(source: Path, out: Path, key: bytes | None = None) -> Path:
         notebook = Path(tmp) / f"{name}.ipynb"
         grading = prepare(source, notebook, key)
         otter(["assign", str(notebook), str(target)], cwd=tmp)
+    if roster is not None:
+        student = json.loads(student_notebook(target).read_text())
+        grading["variants"] = variants.write(
+            target, name, key, roster, student, write_student_notebook
+        )
     from grading import tools_module  # Colab: a first cell installs mfnet_lite where missing
 
-    tools_module("colab").add_setup_cell(student_notebook(target))
+    colab = tools_module("colab")
+    for path in [student_notebook(target), *sorted((target / "students").glob("*.ipynb"))]:
+        colab.add_setup_cell(path)
     (target / "autograder" / "grading.json").write_text(json.dumps(grading))
     (target / "autograder").chmod(0o700)
     missing = [p for p in (student_notebook(target), autograder_zip(target)) if not p.is_file()]
     if missing:
         raise RuntimeError(f"otter assign did not write {missing}")
     return target
+
+
+def write_student_notebook(path: Path, nb: dict) -> None:
+    """Write a student notebook handed out: every per-student variant is written here (the
+    default student notebook is otter's own, left byte for byte as otter wrote it)."""
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def student_notebook(folder: Path) -> Path:
@@ -181,23 +195,38 @@ def autograder_zip(folder: Path) -> Path:
 
 
 def build(
-    out: Path = DEFAULT_OUT, names: list[str] | None = None, secret_path: Path | None = None
+    out: Path = DEFAULT_OUT,
+    names: list[str] | None = None,
+    secret_path: Path | None = None,
+    roster_path: Path | None = None,
 ) -> dict[str, Path]:
     """Build the assignments `names` (default: all) under `out`, with the hidden inputs keyed by
-    the secret in `secret_path` (grading/secret.py; default: the built-in seeds); return
-    {name: folder}. Every argument is checked before anything is written."""
+    the secret in `secret_path` (grading/secret.py; default: the built-in seeds) and, with
+    `roster_path` (a Canvas or Moodle roster), one notebook per student (grading/variants.py);
+    return {name: folder}. Every argument is checked before anything is written."""
     unknown = [n for n in names or [] if n not in NAMES]
     if unknown:
         raise UsageError(f"unknown assignment {unknown[0]!r}: choose among {', '.join(NAMES)}")
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file: give a folder to build the assignments into")
+    roster = None
+    if roster_path is not None:
+        if secret_path is None:
+            raise UsageError(
+                "ROSTER= needs SECRET=: without a secret every student's variant could be "
+                "computed from the public repository"
+            )
+        roster = lms.read_roster(roster_path)
+        variants.check_logins(roster)
     key = None if secret_path is None else secret.load(secret_path, [out])
     out.mkdir(parents=True, exist_ok=True)
     sources = [s for s in SOURCES if not names or s.stem in names]
     built = {}
     for source in sources:
-        built[source.stem] = target = build_one(source, out, key)
+        built[source.stem] = target = build_one(source, out, key, roster)
         print(f"{source.stem}: student notebook {student_notebook(target)}")
+        if roster is not None:
+            print(f"{source.stem}: {len(roster.students)} student notebooks {target / 'students'}")
         print(f"{source.stem}: autograder {autograder_zip(target)}")
     return built

@@ -1,6 +1,6 @@
 """The command line of grading (`python -m grading`, `make assignments`, `make grade`).
 
-    python -m grading build [OUT] [NAME ...] [--secret PATH]
+    python -m grading build [OUT] [NAME ...] [--secret PATH [--roster CSV]]
     python -m grading grade ASSIGNMENT SUBMISSIONS [--timeout S] [--workers N] [--out DIR]
                             [--assignments DIR]
 
@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="the instructor's key file (created when missing): keyed hidden inputs",
     )
+    b.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="Canvas or Moodle roster CSV: one notebook per student (needs --secret)",
+    )
     g = commands.add_parser("grade", help="grade a class folder (make grade)")
     g.add_argument("assignment")
     g.add_argument("submissions", type=Path)
@@ -79,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
         help=f"processes per notebook, as root (default {defaults.processes})",
     )
     g.add_argument("--roster", type=Path, default=None, help="Canvas or Moodle roster CSV")
+    g.add_argument("--secret", type=Path, default=None, help="checked to be the key the build used")
     g.add_argument(
         "--lms-id", default="", help="Canvas's assignment id: the column '<ASSIGNMENT> (<id>)'"
     )
@@ -99,7 +106,7 @@ def main(argv: list[str]) -> int:
     try:
         args = parser().parse_args(argv)
         if args.command == "build":
-            build.build(args.out, args.names, args.secret)
+            build.build(args.out, args.names, args.secret, args.roster)
         else:
             run.grade_class(
                 args.assignment,
@@ -113,6 +120,7 @@ def main(argv: list[str]) -> int:
                 roster=args.roster,
                 lms_id=args.lms_id,
                 similarity_threshold=args.similarity or None,
+                secret_path=args.secret,
             )
     except UsageError as problem:
         command = argv[0] if argv[:1] in (["build"], ["grade"]) else "grading"

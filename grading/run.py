@@ -11,6 +11,9 @@ to read) and without network when `unshare --net` works. Its answers come back a
 and are scored by a fresh interpreter (grading/check_answers.py) against the references the
 build computed. Writes OUT/grades.csv (student = the notebook's file name, score per question,
 total, status, flags, seconds; default OUT: _build/grades/ASSIGNMENT) and OUT/grading.log.
+An assignment built with a roster (grading/variants.py) is graded per student: each
+notebook against the references of the roster student it is matched to, with a flag when it
+was made from another student's notebook; a notebook matched to nobody is not graded.
 Notebooks are graded WORKERS at a time (default: the number of cores); the rows are the same
 whatever WORKERS is (the CSV is sorted by notebook, each run is independent).
 """
@@ -28,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import ROOT, build, lms, similarity, tools_module
+from grading import ROOT, build, lms, secret, similarity, tools_module, variants
 from grading.errors import UsageError
 from grading.sandbox import (
     MODULES,
@@ -71,12 +74,20 @@ class Batch:
     lms_column: str = ""
     submitted: dict = field(default_factory=dict)  # notebook -> bytes, read before the first run
     protected: dict = field(default_factory=dict)  # the assignment folder's files, restored
+    owners: dict = field(default_factory=dict)  # variants: notebook -> its student's login
+    own_grading: dict = field(default_factory=dict)  # variants: login -> that student's data
 
 
 def grade_notebook(batch: Batch, notebook: Path) -> tuple[dict, str]:
     """One CSV row and its log entry, for `notebook` as read before the first notebook ran."""
     data, grading = batch.submitted[notebook], batch.grading
     static = notebook_flags.flags(data)
+    if "variants" in grading:  # per-student variants: the matched student's own references
+        login = batch.owners.get(notebook)
+        if login is None:
+            return _failed_row(batch, notebook, None, NO_OWNER)
+        grading = batch.own_grading[login]
+        static = [*static, *variants.identity_flags(data, login, grading["variants"]["seeds"])]
     answers, facts = run_notebook(
         data, grading, batch.timeout, batch.box, batch.watched, batch.runtime, batch.limits
     )
@@ -177,8 +188,12 @@ def grade_class(
     roster: Path | None = None,
     lms_id: str = "",
     similarity_threshold: float | None = None,
+    secret_path: Path | None = None,
 ) -> Path:
-    """Grade every notebook under `submissions` with `workers` at a time; return the CSV's path."""
+    """Grade every notebook under `submissions` with `workers` at a time; return the CSV's path.
+    An assignment built with a roster (grading/variants.py) needs `roster`: each notebook is
+    scored against its matched student's references; `secret_path`, when given, must be the
+    secret it was built with."""
     submissions = Path(submissions).resolve()
     notebooks = check_arguments(name, submissions, timeout, workers, similarity_threshold)
     class_list = None if roster is None else lms.read_roster(roster)
@@ -187,6 +202,33 @@ def grade_class(
     if not (folder / "autograder" / "grading.json").is_file():
         build.build(assignments_dir, [name])
     grading = json.loads((folder / "autograder" / "grading.json").read_text())
+    if "variants" in grading and class_list is None:
+        raise UsageError(
+            f"{name} was built with per-student variants: give ROSTER= (the roster it was "
+            "built with) so that each notebook is graded against its own student's references"
+        )
+    if secret_path is not None:
+        if not Path(secret_path).expanduser().is_file():
+            raise UsageError(f"no secret {secret_path}: point SECRET= at the key the build made")
+        fingerprint = secret.fingerprint(secret.load(secret_path, [folder]))
+        if fingerprint != grading.get("secret"):
+            raise UsageError(
+                f"SECRET={secret_path} is not the secret {name} was built with (fingerprint "
+                f"{fingerprint}, built with {grading.get('secret')}): point SECRET= at that file"
+            )
+    owners, own_grading = {}, {}
+    if "variants" in grading:
+        matched, _ = lms.match(class_list, submissions, notebooks)
+        missing = [
+            s.login for s in class_list.students if s.login not in grading["variants"]["seeds"]
+        ]
+        if missing:
+            raise UsageError(
+                f"{missing[0]} is in ROSTER= but has no variant of {name}: build again with this "
+                "roster (make assignments SECRET=… ROSTER=…)"
+            )
+        owners = {nb: login for login, nb in matched.items()}
+        own_grading = {login: variants.student_grading(folder, grading, login) for login in matched}
     out = Path(out or ROOT / "_build" / "grades" / name).resolve()
     box = isolation()
     # Before the first notebook: the sandbox's user must be able to import what the notebooks
@@ -210,6 +252,8 @@ def grade_class(
         roster=class_list,
         lms_column=f"{name} ({lms_id})" if lms_id else name,
         similarity=similarity_threshold,
+        owners=owners,
+        own_grading=own_grading,
     )
     try:
         return grade_all(batch, progress)
@@ -218,14 +262,23 @@ def grade_class(
             shutil.rmtree(runtime["staged"], ignore_errors=True)
 
 
-def _failed_row(batch: Batch, notebook: Path, error: Exception) -> tuple[dict, str]:
+NO_OWNER = (
+    "not graded: matched to no roster student, so it has no references of its own (per-student "
+    "variants; see unmatched.csv) — needs review"
+)
+
+
+def _failed_row(
+    batch: Batch, notebook: Path, error: Exception | None, status: str = ""
+) -> tuple[dict, str]:
     questions = batch.grading["questions"]
     row = {
         "student": notebook.relative_to(batch.submissions).as_posix(),
         **{q: 0 for q in questions},
     }
     row |= {"total": 0, "max": sum(s["points"] for s in questions.values())}
-    row |= {"status": f"not graded ({type(error).__name__}: {error}) — needs review"}
+    status = status or f"not graded ({type(error).__name__}: {error}) — needs review"
+    row |= {"status": status}
     row |= {"flags": "", "seconds": "0.0"}
     return row, f"== {notebook}\nstatus: {row['status']}"
 
@@ -303,6 +356,9 @@ def add_similarity_flags(batch: Batch, rows: list[dict]) -> str:
     (never a score), similarity.csv and similarity.html beside grades.csv; a log line."""
     folder = batch.folder
     starter = build.student_notebook(folder)
+    if "variants" in batch.grading:  # everyone's starter holds an example cell: one variant's
+        first = next(iter(batch.grading["variants"]["seeds"]))
+        starter = folder / batch.grading["variants"]["folder"] / f"{first}.ipynb"
     solution = folder / "autograder" / f"{batch.name}.ipynb"
     code = {
         nb.relative_to(batch.submissions).as_posix(): data for nb, data in batch.submitted.items()
