@@ -156,11 +156,14 @@ def test_negative_controls(decks, tmp_path, damage):
     text = deck.read_text()
     if damage == "empty-mathjax":  # the deck then never becomes ready: add the flag by hand
         (copy / "_assets" / "mathjax" / "tex-svg.js").write_text(
-            "window.addEventListener('load', () => Reveal.initialize().then(() => window.deckReady = true));")
+            "window.addEventListener('load', () => Reveal.initialize().then(() => window.deckReady = true));"
+        )
     elif damage == "broken-image":
         text = re.sub(r'src="data:image/png;base64,[^"]+"', 'src="missing.png"', text, count=1)
     elif damage == "external-script":
-        text = text.replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>')
+        text = text.replace(
+            "</head>", '<script src="https://cdn.example.org/x.js"></script></head>'
+        )
     elif damage == "overflow":
         text = text.replace("<section>", '<section><div style="height:2000px">tall</div>', 1)
     deck.write_text(text)
@@ -184,7 +187,9 @@ def test_labels_match_the_built_book():
     checked = 0
     for page in html_dir.glob("*.html"):
         text = page.read_text(encoding="utf-8")
-        for label, shown in re.findall(r'href="#([\w-]+)"><span class="std std-numref">([^<]+)</span>', text):
+        for label, shown in re.findall(
+            r'href="#([\w-]+)"><span class="std std-numref">([^<]+)</span>', text
+        ):
             assert labels.text.get(label) == shown.strip(), (page.name, label, shown)
             checked += 1
     assert checked > 10

@@ -144,8 +144,13 @@ def citations() -> dict[str, str]:
     for key, entry in parse_file(str(ROOT / "references.bib")).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
         names = [" ".join(p.last_names) for p in people]
-        who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else (
-            f"{names[0]} et al." if names else entry.fields.get("title", key))
+        who = (
+            names[0]
+            if len(names) == 1
+            else " and ".join(names)
+            if len(names) == 2
+            else (f"{names[0]} et al." if names else entry.fields.get("title", key))
+        )
         out[key] = f"{who}, {entry.fields.get('year', 'n.d.')}"
     return out
 
@@ -158,6 +163,8 @@ def glue_values(nb) -> dict[str, dict]:
             name = o.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
                 out[name] = o.get("data", {})
+    for name, record in nb.metadata.get("glue", {}).items():
+        out.setdefault(name, record.get("data", {}))
     return out
 
 
@@ -178,8 +185,10 @@ class Renderer:
         rules = self.md.add_render_rule
         rules("math_inline", lambda s, tokens, i, o, e: rf"\({html.escape(tokens[i].content)}\)")
         rules("math_block", lambda s, tokens, i, o, e: self._display(tokens[i].content))
-        rules("math_block_label", lambda s, tokens, i, o, e: self._display(
-            tokens[i].content, tokens[i].info))
+        rules(
+            "math_block_label",
+            lambda s, tokens, i, o, e: self._display(tokens[i].content, tokens[i].info),
+        )
         rules("amsmath", lambda s, tokens, i, o, e: self._display(tokens[i].content))
         rules("myst_role", lambda s, tokens, i, o, e: self._role(tokens[i]))
         for empty in ("myst_target", "myst_line_comment", "myst_block_break"):
@@ -202,7 +211,11 @@ class Renderer:
         parts = [p.strip() for p in re.split(r"\n\s*\n", tex.strip()) if p.strip()]
         parts = [rf"\begin{{split}}{p}\end{{split}}" if r"\\" in p and r"\begin" not in p else p
                  for p in parts]  # fmt: skip
-        body = parts[0] if len(parts) == 1 else r"\begin{gathered}" + r"\\".join(parts) + r"\end{gathered}"
+        body = (
+            parts[0]
+            if len(parts) == 1
+            else r"\begin{gathered}" + r"\\".join(parts) + r"\end{gathered}"
+        )
         tag = rf"\tag*{{{self._label(label)}}}" if label else ""
         return f'<div class="math display">\\[{html.escape(body)}{tag}\\]</div>\n'
 
@@ -228,7 +241,8 @@ class Renderer:
                 text, label = explicit.groups()
                 if name == "numref":
                     text = text.replace("%s", self._label(label).split()[-1]).replace(
-                        "{number}", self._label(label).split()[-1])
+                        "{number}", self._label(label).split()[-1]
+                    )
                 return f"<em>{self.inline(text)}</em>"
             if name == "doc":
                 return html.escape(content)
@@ -281,8 +295,10 @@ def output_html(cell, labels: Labels, renderer: Renderer, where: str) -> str:
             parts.append(f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt)}">')
         elif "text/html" in data:
             if re.search(r"<script|https?://", data["text/html"]):
-                raise ValueError(f"{where}: a marked cell shows scripted or remote HTML "
-                                 "(an animation or widget): mark a static figure instead")
+                raise ValueError(
+                    f"{where}: a marked cell shows scripted or remote HTML "
+                    "(an animation or widget): mark a static figure instead"
+                )
             parts.append(f'<div class="output-html">{data["text/html"]}</div>')
         elif "text/latex" in data:
             parts.append(f'<div class="math display">{html.escape(data["text/latex"])}</div>')
@@ -291,7 +307,9 @@ def output_html(cell, labels: Labels, renderer: Renderer, where: str) -> str:
     fig = meta.get("figure", {})
     if fig.get("caption") and parts:
         number = labels.text.get(fig.get("name", ""), "Fig.")
-        caption = f"<figcaption><strong>{number}</strong> {renderer.inline(fig['caption'])}</figcaption>"
+        caption = (
+            f"<figcaption><strong>{number}</strong> {renderer.inline(fig['caption'])}</figcaption>"
+        )
         return f"<figure>{''.join(parts)}{caption}</figure>"
     return "\n".join(parts)
 
@@ -308,6 +326,11 @@ def executed_notebook(path: Path) -> tuple[nbformat.NotebookNode, str]:
             for cell in nb.cells:
                 if cell.cell_type == "code":
                     cell.outputs = next(outputs).get("outputs", [])
+            # myst-nb keeps the glue records it collected beside the notebook (not all of
+            # them stay among the saved outputs)
+            glue_file = book.with_suffix(".glue.json")
+            if glue_file.is_file():
+                nb.metadata["glue"] = json.loads(glue_file.read_text())
             return nb, f"reused {book.relative_to(ROOT)}"
     from nbclient import NotebookClient
 
@@ -374,7 +397,9 @@ def page(title: str, stacks: list[list[str]], macros: dict[str, str]) -> str:
     sections = []
     for stack in stacks:
         inner = [f"<section>\n{s}\n</section>" for s in stack]
-        sections.append(inner[0] if len(inner) == 1 else "<section>\n" + "\n".join(inner) + "\n</section>")
+        sections.append(
+            inner[0] if len(inner) == 1 else "<section>\n" + "\n".join(inner) + "\n</section>"
+        )
     mathjax = {
         "tex": {"macros": macros, "inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
                 "processEscapes": False},
@@ -445,13 +470,19 @@ def build(paths: list[Path], out: Path = OUT) -> dict[str, dict]:
         title = next((c.source for c in nb.cells if c.cell_type == "markdown"), path.stem)
         title = re.search(r"^# (.+)$", title, re.M)
         deck = out / f"{path.stem}.html"
-        deck.write_text(page(title.group(1) if title else path.stem, stacks, macros()), encoding="utf-8")
+        deck.write_text(
+            page(title.group(1) if title else path.stem, stacks, macros()), encoding="utf-8"
+        )
         report[path.stem] = {"slides": sum(len(s) for s in stacks), "bytes": deck.stat().st_size,
                              "seconds": round(time.perf_counter() - start, 1), "outputs": origin}  # fmt: skip
-    links = "\n".join(f'<li><a href="{n}.html">{n}</a> ({r["slides"]} slides)</li>' for n, r in report.items())
+    links = "\n".join(
+        f'<li><a href="{n}.html">{n}</a> ({r["slides"]} slides)</li>' for n, r in report.items()
+    )
     (out / "index.html").write_text(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Lecture slides</title>'
-        f"</head><body><h1>Lecture slides</h1><ul>{links}</ul></body></html>\n", encoding="utf-8")
+        f"</head><body><h1>Lecture slides</h1><ul>{links}</ul></body></html>\n",
+        encoding="utf-8",
+    )
     (out / "slides.json").write_text(json.dumps(report, indent=1) + "\n")
     return report
 
@@ -465,7 +496,9 @@ def print_pdfs(out: Path = OUT) -> dict[str, Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
         page_ = browser.new_page()
-        page_.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page_.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
         for name in report:
             page_.goto((out / f"{name}.html").as_uri() + "?print-pdf")
             page_.wait_for_function("window.deckReady === true", timeout=60_000)
@@ -489,7 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     paths = [p.resolve() for p in args.chapters] or chapters()
     for name, r in build(paths, args.out).items():
-        print(f"{name}: {r['slides']} slides, {r['bytes'] / 1e6:.2f} MB, {r['seconds']} s ({r['outputs']})")
+        print(
+            f"{name}: {r['slides']} slides, {r['bytes'] / 1e6:.2f} MB, {r['seconds']} s ({r['outputs']})"
+        )
     print(f"decks in {args.out} ({time.perf_counter() - start:.1f} s)")
     return 0
 
