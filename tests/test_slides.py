@@ -44,12 +44,13 @@ CHECK_SLIDE = r"""() => {
   const role = text.match(/\{[a-z]+(:[a-z]*)?\}`?/);
   if (role) problems.push('MyST role left as markup: ' + role[0]);
   if (slide.querySelector('mjx-merror')) problems.push('MathJax error');
-  if (slide.querySelectorAll('mjx-container').length !== slide.querySelectorAll('mjx-container svg').length)
+  if ([...slide.querySelectorAll('mjx-container')].some(c => !c.querySelector(':scope > svg')))
     problems.push('math without SVG output');
   for (const img of slide.querySelectorAll('img'))
     if (!img.complete || img.naturalWidth === 0) problems.push('image not loaded');
   for (const el of slide.querySelectorAll('*')) {
-    if (el.closest('section') !== slide) continue;
+    // MathJax's assistive MathML is clipped off-screen on purpose (read by screen readers)
+    if (el.closest('section') !== slide || el.closest('mjx-assistive-mml')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if (r.left < area.left - 2 || r.right > area.right + 2 || r.top < area.top - 2 || r.bottom > area.bottom + 2) {
