@@ -390,6 +390,10 @@ CSS = """
 .reveal pre.stream { font-size: 0.5em; box-shadow: none; width: 100%; }
 .reveal .math.display { margin: 0.3em 0; }
 .reveal mjx-container[display="true"] { margin: 0.2em 0 !important; }
+/* print view: no page break after the last slide (else Chromium adds a blank page) */
+.reveal .slides .pdf-page:nth-last-child(1 of .pdf-page) { page-break-after: avoid !important; break-after: avoid !important; }
+/* MathJax's shared glyph cache (an <svg> after the deck) would start a blank last page */
+body > svg { position: absolute; width: 0; height: 0; overflow: hidden; }
 """
 
 
