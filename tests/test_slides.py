@@ -169,7 +169,7 @@ def test_negative_controls(decks, browser_page, tmp_path, damage):
     elif damage == "overflow":
         text = text.replace("<section>", '<section><div style="height:2000px">tall</div>', 1)
     deck.write_text(text)
-    page = browser_page.context.new_page()
+    page = browser_page.context.browser.new_page(viewport={"width": 1280, "height": 800})
     external = []
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
                else (external.append(r.request.url), r.abort()))  # fmt: skip
