@@ -125,6 +125,10 @@ class Labels:
                 name, _, options, body = split_directive(tok)
                 if name == "math" and "label" in options:
                     self.text[options["label"]] = f"({self._next('equation')})"
+                elif name == "exercise" and "nonumber" not in options:
+                    n = self._next("exercise")
+                    if "label" in options:
+                        self.text[options["label"]] = f"Exercise {n}"
                 elif name.startswith("prf:") and name != "prf:proof":
                     kind = name[4:]
                     if "nonumber" not in options:
