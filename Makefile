@@ -14,7 +14,7 @@ export MFNET_LITE_PROGRESS := 0
 # One BLAS thread: the book's matrices are small, and OpenBLAS threads spin on a busy machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book pdf book-student notebooks publish-notebooks assignments grade test test-fast lab format-chapters bench serve logo system-deps browser-assets clean help
+.PHONY: book pdf book-student notebooks publish-notebooks assignments grade test test-fast lab format-chapters bench serve logo system-deps browser-assets slides clean help
 
 help:
 	@echo "make book   build the HTML book (every chapter executed) into _build/html"
@@ -32,6 +32,7 @@ help:
 	@echo "make logo   draw the logo and favicon into _static (part of make book)"
 	@echo "make system-deps  install the system packages the browser test needs (chromium)"
 	@echo "make browser-assets  local npm copies of the pages' CDN scripts (browser test)"
+	@echo "make slides  one reveal.js lecture deck per chapter (and its handout PDF) into _build/slides"
 	@echo "make clean  remove _build"
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
@@ -161,6 +162,15 @@ system-deps:
 # test serves instead of the CDNs (into .venv/browser-assets; tests/browser_assets.py).
 browser-assets: $(STAMP)
 	$(BIN)/python tests/browser_assets.py
+
+# Lecture decks from the slide marks of the chapters (instructors.md, "Lecture slides"): the
+# outputs come from the book's executed notebooks (_build/jupyter_execute) when they are current,
+# else tools/slides.py executes the chapter. reveal.js and MathJax are the pinned npm copies.
+slides: browser-assets
+	$(BIN)/python tools/slides.py build
+	$(BIN)/python tools/slides.py pdf
+	@if [ -d _build/html ]; then rm -rf _build/html/slides && cp -r _build/slides _build/html/slides; fi
+	@echo "The decks are at file://$(CURDIR)/_build/slides/index.html"
 
 clean:
 	rm -rf _build

@@ -24,6 +24,8 @@ NPM_PACKAGES = {
     "@jupyter-widgets/html-manager": "1.0.6",  # myst-nb's ipywidgets embedder
     "requirejs": "2.3.4",  # myst-nb loads require.js 2.3.4 from cdnjs
     "font-awesome": "4.4.0",  # matplotlib's to_jshtml play/pause icons
+    # Not asked for by the pages: the lecture decks of `make slides` (tools/slides.py) copy it.
+    "reveal.js": "4.6.1",
     # Not asked for by the pages: the accessibility engine tests/browser.py injects into each
     # page (WCAG 2.1 A and AA rules).
     "axe-core": "4.14.1",

@@ -70,7 +70,10 @@ def with_cell(text: str, found: dict[str, str]) -> str:
             body = body[len("+++\n") :].lstrip("\n")
     if not uses(body, found):
         return head + "\n" + body
-    return head + "\n" + cell(found) + body
+    new = cell(found)
+    if body.startswith("+++ {"):  # the next cell's own separator (a slide mark) ends the cell
+        new = new[: new.rindex("+++")]
+    return head + "\n" + new + body
 
 
 def main(argv: list[str] | None = None) -> int:
