@@ -598,8 +598,9 @@ def parity_study(ns, seeds, *, d: int = 20, n_test: int = 1000, m: int = 400, st
     trained to zero loss from zero outputs; the network is chapter 4's mean-field network
     (width ``m``, radius 0.05, step ``step``, square loss), trained until its loss is
     :math:`10^{-4}` of its start or for ``steps`` steps. Wei, Lee, Liu and Ma (2019) prove that
-    kernel methods need :math:`\Omega(d^2)` samples here and a regularised network
-    :math:`O(d)`. Chapter 7.
+    kernel methods need :math:`\Omega(d^2)` samples, and a regularised network :math:`O(d)`, on a
+    close relative of this task (its first two coordinates are a rotated parity, see
+    :ref:`ch7-laziness-loses`). Chapter 7.
 
     Parameters
     ----------

@@ -377,8 +377,11 @@ def freeze(python: Path) -> dict[str, str]:
         "import json; from importlib.metadata import distributions as d;"
         "print(json.dumps({x.metadata['Name'].lower(): x.version for x in d()}))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, env=env)
+    # -I: neither PYTHONPATH nor the working directory on sys.path (a clone's editable install
+    # leaves mfnet_lite.egg-info in the repository root, which would count as installed)
+    out = subprocess.run(
+        [str(python), "-I", "-c", code], capture_output=True, text=True, cwd=python.parent
+    )
     return json.loads(out.stdout)
 
 
