@@ -16,6 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from lookup_attack import LOOKUP  # noqa: E402
+
 from grading import build, cases, run, secret  # noqa: E402
 from grading.errors import UsageError  # noqa: E402
 
@@ -60,22 +62,6 @@ def test_keyed_inputs_differ_by_key_and_student_and_default_stays():
                 assert c_plain["args"] != c_keyed["args"], (name, q)
 
 
-LOOKUP = """
-import json, numpy as np
-_TABLE = json.loads({table!r})
-def _key(args):
-    return repr([round(float(np.sum(np.asarray(a, dtype=float))), 6) for a in args])
-def _answer(v):
-    if isinstance(v, dict) and "items" in v:
-        return tuple(_answer(x) for x in v["items"])
-    return np.array(v["array"]) if isinstance(v, dict) else v
-def _lookup(name):
-    def f(*args):
-        return _answer(_TABLE[name].get(_key(args), 0.0))
-    return f
-for _name in _TABLE:
-    globals()[_name] = _lookup(_name)
-"""
 
 
 def lookup_notebook(student: Path, path: Path) -> Path:
