@@ -96,6 +96,9 @@ def report(
             code_a = detector.file_data[test_f].raw_code
             code_b = detector.file_data[ref_f].raw_code
             kind = "solution" if b == "(published solution)" else "pair"
+            if kind == "pair" and b < a:  # copydetect's direction varies: one order, by name
+                a, b, test_sim, ref_sim = b, a, ref_sim, test_sim
+                code_a, code_b, slices = code_b, code_a, slices[::-1]
             rows.append(
                 {
                     "kind": kind,
