@@ -53,7 +53,7 @@ def test_check_fails_on_a_stale_cell(tmp_path):
     assert stale.read_text() == CHAPTERS[3].read_text()
 
 
-# --- the shared form of a prose number: {eval}`G["key:fmt"]` (mfnet_lite._book) -------------
+# --- the shared form of a prose number: {eval}`G["key:fmt"]` (mfnet_lite.prose) -------------
 
 
 def test_glued_value_shows_formatted_and_unquoted():
@@ -61,7 +61,7 @@ def test_glued_value_shows_formatted_and_unquoted():
     import numpy as np
     from IPython.core.formatters import PlainTextFormatter
 
-    from mfnet_lite._book import G, glue
+    from mfnet_lite.prose import G, glue
 
     glue("lab_test_x", np.float64(0.123456))
     glue("lab_test_n", 12000)
@@ -74,7 +74,7 @@ def test_glued_value_shows_formatted_and_unquoted():
 
 
 def test_unglued_key_and_bad_format_raise_with_advice():
-    from mfnet_lite._book import G, glue
+    from mfnet_lite.prose import G, glue
 
     with pytest.raises(KeyError, match="run the cell"):
         G["lab_test_never_glued:.2f"]

@@ -59,7 +59,7 @@ _DROP = (
     "script, style, pre, code, img, svg, .cell_input, div.animation"  # code and its machinery
     ", .math, .pasted-math"  # MathJax
     ", .pasted-text, .pasted-inline"  # glued values ({glue:text}, {glue:})
-    ", span.output.text_plain"  # inline expressions ({eval}`G["key:fmt"]`, mfnet_lite._book)
+    ", span.output.text_plain"  # inline expressions ({eval}`G["key:fmt"]`, mfnet_lite.prose)
     ", .caption-number, .section-number, .eqno, .headerlink"  # Sphinx's own numbering
     ", a.reference.internal, .xref"  # numref / eq / ref / prf:ref links, resolved or not
     ", .bibtex-citation"  # a citation left unresolved (single-page build)

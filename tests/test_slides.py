@@ -200,3 +200,11 @@ def test_glue_text_formats_like_myst_nb():
     assert slides.glue_text({"text/plain": "-0.0360082"}, ".1e", "k") == "-3.6e-02"
     with pytest.raises(ValueError):
         slides.glue_text({}, "", "k")
+
+
+def test_prose_numbers_as_inline_expressions():
+    """{eval}`G["key:fmt"]` (mfnet_lite.prose) shows as {glue:text}`key:fmt` does."""
+    renderer = slides.Renderer(slides.Labels(), {}, {"k": {"text/plain": "0.123456"}}, "test")
+    assert renderer.inline('{eval}`G["k:.2f"]` and {glue:text}`k:.2f`') == "0.12 and 0.12"
+    with pytest.raises(ValueError, match="'q'"):
+        renderer.inline('{eval}`G["q:.2f"]`')

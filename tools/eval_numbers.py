@@ -3,15 +3,12 @@
     python tools/eval_numbers.py FILE [FILE ...]
 
 In Markdown lines (not code cells, not their option blocks), each ``{glue:text}`key:fmt``` becomes
-``{eval}`G["key:fmt"]``` (mfnet_lite._book), and the chapter's ``from myst_nb import glue``
-becomes ``from mfnet_lite._book import G, glue``. The built book (myst-nb, execution mode
-``inline``) and jupyterlab-myst both evaluate the expression and show the formatted number.
-myst-nb evaluates only what ``nb_eval_name_regex`` admits (a bare name by default): the book
-needs ``nb_eval_name_regex: '^(?:[a-zA-Z_][a-zA-Z0-9_]*|G\\["[A-Za-z0-9_]+(?::[^"]*)?"\\])$'`` and
-``execute_notebooks: inline`` in ``_config.yml``. Both front ends evaluate an expression when its
-cell is reached, so a paragraph that quotes a number computed by a later cell fails (KeyError,
-a Sphinx warning); such paragraphs must follow their cell. Prints, per file, how many roles
-it converted.
+``{eval}`G["key:fmt"]``` (mfnet_lite.prose), and the chapter's ``from myst_nb import glue``
+becomes ``from mfnet_lite.prose import G, glue``. jupyterlab-myst evaluates the expression in the
+kernel when the Markdown cell runs; the built book reads it from the page's glue
+(_ext/prose_numbers.py): both show the formatted number. JupyterLab evaluates it when Run All
+reaches the paragraph, so a paragraph must follow the cell that computes its numbers
+(tools/prose_order.py lists those that do not). Prints, per file, how many roles it converted.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ def convert(text: str) -> tuple[str, int]:
             count += n
         out.append(line)
     text = "\n".join(out)
-    text = IMPORT.sub("from mfnet_lite._book import G, glue", text, count=1)
+    text = IMPORT.sub("from mfnet_lite.prose import G, glue", text, count=1)
     return text, count
 
 

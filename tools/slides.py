@@ -43,6 +43,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
+from mfnet_lite.prose import formatted
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "slides"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
@@ -177,7 +179,7 @@ def glue_text(data: dict, spec: str, key: str) -> str:
     if "text/plain" not in data:
         raise ValueError(f"glue key {key!r} has no text/plain value")
     text = str(data["text/plain"]).strip("'")
-    return format(ast.literal_eval(text), spec) if spec else text
+    return formatted(ast.literal_eval(text), spec) if spec else text
 
 
 class Renderer:
@@ -226,6 +228,9 @@ class Renderer:
     def _role(self, token) -> str:
         name, content = token.meta["name"], token.content
         explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, re.S)
+        glued = re.fullmatch(r'G\["([^"]*)"\]', content.strip()) if name == "eval" else None
+        if glued:  # {eval}`G["key:fmt"]` (mfnet_lite.prose) is {glue:text}`key:fmt`
+            name, content = "glue:text", glued.group(1)
         if name in ("glue:text", "glue", "glue:", "glue:any"):
             key, _, spec = content.partition(":")
             if key not in self.glue:
