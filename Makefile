@@ -126,6 +126,8 @@ lab: $(STAMP)
 # Rewrite every chapter and assignment source as JupyterLab would save it (tools/roundtrip.py);
 # tests/test_roundtrip.py fails on a source that is not such a fixed point.
 format-chapters: $(STAMP)
+	$(BIN)/python tools/lab_macros.py write
+	$(BIN)/python tools/lab_solutions.py write
 	$(BIN)/python tools/roundtrip.py format
 
 # Benchmarks measure the machine, so they use all its cores (the export above is for tests).

@@ -16,7 +16,8 @@ One idea per module:
 - :mod:`~mfnet_lite.momentum`: chapter 8's measurements of second-order dynamics;
 - :mod:`~mfnet_lite.chaos`: chapter 3's propagation of chaos (m particles against a large run);
 - :mod:`~mfnet_lite.plots`: the book's figures and animations;
-- :mod:`~mfnet_lite.widgets`: the ipywidgets explorers.
+- :mod:`~mfnet_lite.widgets`: the ipywidgets explorers;
+- :mod:`~mfnet_lite.prose`: the numbers a chapter's prose quotes (``glue`` and ``G``).
 
 ``import mfnet_lite as mf`` loads model, data and train; the others load on first use.
 Every function that draws takes ``rng`` (None, an int seed or a ``numpy.random.Generator``).
@@ -39,6 +40,7 @@ _LAZY = (
     "spectral",
     "momentum",
     "chaos",
+    "prose",
 )
 
 __all__ = ["Network", "Run", "DivergenceError", "model", "data", "train", *_LAZY]

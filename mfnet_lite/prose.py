@@ -22,13 +22,16 @@ The format follows myst-nb's ``glue:text``: the last character of ``fmt`` picks 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-__all__ = ["G", "Shown", "glue"]
+__all__ = ["G", "Shown", "forward_quotes", "glue"]
 
 _VALUES: dict[str, Any] = {}
 KEY = re.compile(r"[A-Za-z0-9_]+")
+# {eval}`G["key"]` or `G["key:fmt"]`, and myst-nb's {glue:text}`key` or `key:fmt`
+QUOTE = re.compile(r"""\{eval\}`G\["([A-Za-z0-9_]+)[^"]*"\]`|\{glue:text\}`([A-Za-z0-9_]+)[^`]*`""")
 
 
 class Shown:
@@ -58,18 +61,31 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     ----------
     name : str
         Letters, digits and ``_`` (the key of ``G["name:fmt"]``).
-    value : int, float or str (anything myst-nb can glue)
-        Python's own numbers: NumPy scalars print as ``np.float64(...)`` under NumPy 2.
+    value : int, float or str
+        Python's own: a NumPy scalar's text is ``np.float64(0.12)`` under NumPy 2, which the
+        book cannot format (pass ``float(x)``); a float must be finite.
     display : bool, default False
         Show the value under the cell too (myst-nb's ``display``).
 
     Raises
     ------
     TypeError
-        When ``name`` is not such a string.
+        When ``name`` is not such a string, ``value`` not an int, float or str, or ``display``
+        not a bool.
+    ValueError
+        When ``value`` is a float that is NaN or infinite.
     """
     if not isinstance(name, str) or not KEY.fullmatch(name):
         raise TypeError(f"name: letters, digits and '_' only (the key of G['name:fmt']); got {name!r}.")
+    if type(value) not in (int, float, str, bool):
+        raise TypeError(
+            f"value: a Python int, float or str; got {type(value).__name__} {value!r} "
+            "(convert a NumPy number with int(x) or float(x))."
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"value: {name} is {value}; the prose would show it (fix the computation).")
+    if not isinstance(display, bool):
+        raise TypeError(f"display must be True or False; got {type(display).__name__} {display!r}.")
     from myst_nb import glue as nb_glue
 
     _VALUES[name] = value
@@ -116,3 +132,28 @@ class _Glued:
 
 
 G = _Glued()
+
+
+def forward_quotes(notebook) -> list[tuple[int, str, list[str]]]:
+    """The Markdown cells of an executed ``notebook`` that quote a number computed further down.
+
+    ``(cell index, first line, keys)`` for each Markdown cell quoting a key that no code cell
+    above it glued (myst-nb's ``glue`` writes one output per key, the key in its ``scrapbook``
+    metadata, until myst-nb takes them out). JupyterLab's Run All would show an error in place
+    of each such number; ``_ext/prose_numbers.py`` turns each into a warning of the book build.
+    """
+    if not isinstance(getattr(notebook, "cells", None), list):
+        raise TypeError(f"notebook: an nbformat notebook (with .cells); got {type(notebook).__name__}.")
+    seen: set[str] = set()
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                if name:
+                    seen.add(name)
+        elif cell.cell_type == "markdown":
+            late = [a or b for a, b in QUOTE.findall(cell.source) if (a or b) not in seen]
+            if late:
+                found.append((index, cell.source.strip().splitlines()[0][:80], late))
+    return found

@@ -63,7 +63,11 @@ def test_glued_value_shows_formatted_and_unquoted():
 
     from mfnet_lite.prose import G, glue
 
-    glue("lab_test_x", np.float64(0.123456))
+    with pytest.raises(TypeError, match=r"float\(x\)"):  # its text would be np.float64(...)
+        glue("lab_test_x", np.float64(0.123456))
+    with pytest.raises(ValueError, match="nan"):
+        glue("lab_test_x", float("nan"))
+    glue("lab_test_x", 0.123456)
     glue("lab_test_n", 12000)
     plain = PlainTextFormatter()
     assert plain(G["lab_test_x:.2f"]) == "0.12"
@@ -83,3 +87,65 @@ def test_unglued_key_and_bad_format_raise_with_advice():
         G["lab_test_text:.2f"]
     with pytest.raises(TypeError, match="name"):
         glue("a:b", 1)
+
+
+# --- the built book reads {eval}`G["key:fmt"]` from the glue, and flags a paragraph that quotes
+# a number before the cell that computes it (_ext/prose_numbers.py) ---------------------------
+
+PAGE = """\
+---
+jupytext:
+  text_representation: {{extension: .md, format_name: myst}}
+kernelspec: {{display_name: Python 3, language: python, name: python3}}
+---
+
+# Numbers
+
+{early}
+
+```{{code-cell}} ipython3
+from mfnet_lite.prose import G, glue
+glue("tiny_steps", 984)
+glue("tiny_rate", 0.0123456)
+```
+
+After {{eval}}`G["tiny_steps:,d"]` steps the rate is {{eval}}`G["tiny_rate:.1e"]`, as
+{{glue:text}}`tiny_rate:.1e` says.
+"""
+
+
+def build_tiny_book(tmp_path: Path, early: str) -> tuple[int, str, str]:
+    """A one-page book with the book's own _config.yml and extensions; (rc, log, page HTML)."""
+    import shutil
+    import subprocess
+
+    book = tmp_path / "book"
+    book.mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", book)
+    shutil.copytree(ROOT / "_ext", book / "_ext")
+    subprocess.run([sys.executable, "-m", "mfnet_lite.plots.logo", str(book / "_static")], check=True)
+    (book / "references.bib").write_text((ROOT / "references.bib").read_text())
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    (book / "page.md").write_text(PAGE.format(early=early))
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(book), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    page = book / "_build" / "html" / "page.html"
+    return proc.returncode, proc.stdout + proc.stderr, page.read_text() if page.exists() else ""
+
+
+@pytest.mark.slow
+def test_book_shows_eval_numbers_and_fails_on_a_paragraph_above_its_cell(tmp_path):
+    """The same role renders as {glue:text} does; a quote above its cell fails the build (-W)."""
+    rc, log, html = build_tiny_book(tmp_path / "good", "The page computes two numbers.")
+    assert rc == 0, log[-3000:]
+    assert 'After <span class="pasted-text">984</span> steps' in html
+    assert html.count('<span class="pasted-text">1.2e-02</span>') == 2
+    assert 'G["' not in html and "{eval}" not in html
+
+    rc, log, html = build_tiny_book(tmp_path / "early", 'It takes {eval}`G["tiny_steps:d"]` steps.')
+    assert rc != 0
+    assert "quotes tiny_steps, computed only further down" in log
+    assert "page.md" in log.split("quotes tiny_steps")[0].splitlines()[-1]

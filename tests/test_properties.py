@@ -43,6 +43,14 @@ _Q = np.array([[0.5, 0.0], [1.0, 1.0], [0.0, 1.0]])
 _W = np.array([[1.0, 0.5, -0.5], [0.3, 0.1, 0.9]])
 
 
+def _notebook():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell('{eval}`G["k:.2f"]`')]
+    return nb
+
+
 def _calls():
     net, X, y = _NET, _X, _Y
     return {
@@ -136,6 +144,10 @@ def _calls():
         # spectral (chapter 7), re-exported by kernels where the kernel is the subject
         "spectral.dot_product_kernel": dict(u=np.linspace(-1, 1, 5), kernel="ntk", bias=0.5),
         "spectral.with_bias": dict(X=_U, bias=1.0),
+        # prose (the chapters' glued numbers)
+        "prose.glue": dict(name="property_value", value=1.5, display=False),
+        "prose.Shown": dict(text="0.12"),
+        "prose.forward_quotes": dict(notebook=_notebook()),
         "spectral.harmonic_multiplicity": dict(d=3, k=2),
         "spectral.harmonic_eigenvalues": dict(d=3, degrees=[0, 1, 2], kernel="h_infinity"),
         "kernels.harmonic_eigenvalues": dict(d=3, degrees=[0, 1, 2], kernel="ntk"),

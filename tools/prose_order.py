@@ -15,46 +15,12 @@ a key no earlier code cell glued. Exit status 1 when there is one.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 
-# {glue:text}`key` or `key:fmt`, and {eval}`G["key"]` or `G["key:fmt"]`
-QUOTE = re.compile(r"""\{glue:text\}`([A-Za-z0-9_]+)[^`]*`|\{eval\}`G\["([A-Za-z0-9_]+)[^"]*"\]`""")
-
-
-def glued_keys(cell) -> list[str]:
-    """The keys a code cell glued: myst-nb's glue writes one display output per key, with its
-    name in the output's ``scrapbook`` metadata."""
-    keys = []
-    for out in cell.get("outputs", []):
-        name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-        if name:
-            keys.append(name)
-    return keys
-
-
-def quoted_keys(source: str) -> list[str]:
-    """The keys a Markdown cell's prose quotes, in order."""
-    return [a or b for a, b in QUOTE.findall(source)]
-
-
-def forward_quotes(notebook) -> list[tuple[int, str, list[str]]]:
-    """``(cell index, first line, keys)`` for each Markdown cell of an executed ``notebook`` that
-    quotes keys glued only by a later cell (or by none)."""
-    seen: set[str] = set()
-    found = []
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type == "code":
-            seen.update(glued_keys(cell))
-        elif cell.cell_type == "markdown":
-            late = [k for k in quoted_keys(cell.source) if k not in seen]
-            if late:
-                first = cell.source.strip().splitlines()[0][:80]
-                found.append((index, first, late))
-    return found
+from mfnet_lite.prose import forward_quotes
 
 
 def main(argv: list[str] | None = None) -> int:
