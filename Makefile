@@ -46,10 +46,8 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 logo: $(STAMP)
 	$(BIN)/python -m mfnet_lite.plots.logo _static
 
-# `jupyter-book build . -W -n --keep-going`, with the pages (so the chapters' execution) read
-# side by side, one per core (tools/build_book.py says why that is safe).
 book: logo
-	$(BIN)/python tools/build_book.py . -W -n --keep-going
+	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
 # The print edition: the single-page build (every chapter executed as in `make book`; right after

@@ -36,8 +36,9 @@ def built_book():
     subprocess.run(  # what `make logo` does before `make book`
         [sys.executable, "-m", "mfnet_lite.plots.logo", str(ROOT / "_static")], check=True
     )
-    proc = subprocess.run(  # `jupyter-book build . -W -n --keep-going`, pages read side by side
-        [sys.executable, str(ROOT / "tools" / "build_book.py"), str(ROOT), "-W", "-n", "--keep-going"],
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
         capture_output=True,
         text=True,
         env=env,

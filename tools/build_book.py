@@ -38,31 +38,22 @@ def one_page_per_process(root: Path):
     return make_chunks
 
 
-# Extensions that Jupyter Book loads and that declare nothing about parallel reading (Sphinx then
-# reads serially, with a warning that -W turns into an error), with why reading side by side is
-# safe for them in an HTML build.
-UNDECLARED = {
-    "sphinx_multitoc_numbering": "it replaces TocTreeCollector.assign_section_numbers, which "
-    "Sphinx runs in the main process once every page is read",
-    "sphinx_jupyterbook_latex": "its transforms and handlers act only for the LaTeX builder",
-}
+def declare_multitoc_numbering_parallel_safe() -> None:
+    """sphinx-multitoc-numbering 0.1.3 (a Jupyter Book dependency) declares nothing, so Sphinx would
+    read serially (and warn). It only replaces ``TocTreeCollector.assign_section_numbers``, which
+    Sphinx runs in the main process once every page is read: parallel reading is safe."""
+    import sphinx_multitoc_numbering as multitoc
 
-
-def declare_parallel_safe(module_name: str) -> None:
-    """Make the extension's ``setup`` declare parallel reading and writing safe."""
-    import importlib
-
-    module = importlib.import_module(module_name)
-    if getattr(module.setup, "declared", False):
+    if getattr(multitoc.setup, "declared", False):
         return
-    setup = module.setup
+    setup = multitoc.setup
 
     def declared_setup(app):
-        metadata = setup(app) or {}
-        return {**metadata, "parallel_read_safe": True, "parallel_write_safe": True}
+        setup(app)
+        return {"parallel_read_safe": True, "parallel_write_safe": True}
 
     declared_setup.declared = True
-    module.setup = declared_setup
+    multitoc.setup = declared_setup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,11 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.jobs > 1:
         sphinx.builders.make_chunks = one_page_per_process(Path(rest[0]).resolve())
-        builder = rest[rest.index("--builder") + 1] if "--builder" in rest[:-1] else "html"
-        if builder not in ("html", "singlehtml", "dirhtml"):
-            parser.error(f"--jobs above 1 is for the HTML builders; got --builder {builder}.")
-        for name in UNDECLARED:
-            declare_parallel_safe(name)
+        declare_multitoc_numbering_parallel_safe()
     # jupyter-book's `build` imports build_sphinx from this module when it runs
     jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=args.jobs)
     try:
