@@ -146,7 +146,12 @@ async (name) => {
   const live = w.context.model.toJSON();
   const canon = x => JSON.stringify(x, (k, v) => (v && typeof v === 'object' && !Array.isArray(v))
       ? Object.fromEntries(Object.keys(v).sort().map(key => [key, v[key]])) : v);
-  const cell = c => canon({...c, id: undefined, attachments: c.attachments || undefined});
+  // JupyterLab mirrors jupyter.outputs_hidden into nbformat's legacy "collapsed" on load;
+  // jupytext does not write it, so that copy is no change.
+  const meta = m => (m.collapsed !== undefined && m.collapsed === (m.jupyter || {}).outputs_hidden)
+      ? {...m, collapsed: undefined} : m;
+  const cell = c => canon({...c, id: undefined, attachments: c.attachments || undefined,
+                           metadata: meta(c.metadata || {})});
   const keys = new Set([...Object.keys(disk.metadata), ...Object.keys(live.metadata)]);
   const changed = [...keys].filter(k => canon(disk.metadata[k]) !== canon(live.metadata[k]));
   const cells = disk.cells.map((c, i) => i).filter(i => cell(disk.cells[i]) !== cell(live.cells[i] || {}));
