@@ -187,8 +187,6 @@ _INSPECT = r"""
   }
   out.katexErrors = [...w.node.querySelectorAll('.katex-error')].map(e => e.textContent.slice(0, 80));
   out.undefinedControl = w.node.innerText.includes('Undefined control sequence');
-  out.errorNodes = w.node.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length;
   return out;
 }
 """
