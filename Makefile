@@ -115,12 +115,14 @@ test-fast: $(STAMP)
 # settings override inside .venv, so the user's own JupyterLab settings are left alone);
 # jupyterlab-myst renders the MyST markup of its Markdown cells (theorems, {eq} references,
 # exercises) as the book does. The chapters are fixed points of jupytext's round trip
-# (`make format-chapters`), so opening and saving one leaves no diff.
+# (`make format-chapters`), so opening and saving one leaves no diff. windowingMode "none":
+# with JupyterLab's default ("contentVisibility") jupyterlab-myst evaluated the {eval} numbers of
+# some Markdown cells on Run All and skipped others (tests/test_lab_browser.py checks this setup).
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6 jupyterlab-myst==2.7.0
 	@mkdir -p $(dir $(LAB_OVERRIDES))
-	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_OVERRIDES)
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}, "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}' > $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Rewrite every chapter and assignment source as JupyterLab would save it (tools/roundtrip.py);
