@@ -33,7 +33,7 @@ import browser_assets
 ROOT = Path(__file__).resolve().parents[1]
 MAKEFILE = ROOT / "Makefile"
 
-# A prose number, in either of its forms: {eval}`G["key:fmt"]` (mfnet_lite._book, shown by
+# A prose number, in either of its forms: {eval}`G["key:fmt"]` (mfnet_lite.prose, shown by
 # jupyterlab-myst) or {glue:text}`key:fmt` (myst-nb only: JupyterLab shows the key).
 ROLE = re.compile(
     r'\{eval\}`G\["([A-Za-z0-9_]+)(?::([^"`]*))?"\]`|\{glue:text\}`([A-Za-z0-9_]+)(?::([^`]*))?`'
