@@ -44,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     files = [f.resolve() for f in args.files] or roundtrip.sources()
     overrides = args.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True, exist_ok=True)
-    overrides.write_text(json.dumps({"@jupyterlab/docmanager-extension:plugin": {
-        "defaultViewers": VIEWERS}}))  # fmt: skip
+    overrides.write_text(json.dumps({  # what `make lab` writes (its windowingMode too)
+        "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": VIEWERS},
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))  # fmt: skip
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
