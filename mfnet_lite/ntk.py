@@ -184,17 +184,30 @@ def train_first_layer(
     rec = Recorder(
         steps, record_every, step, max_loss_ratio, progress, "first layer", stop_on_divergence
     )
+    n, m = X.shape[0], net.m
+    numpy = _array.is_numpy(xp)
+    if numpy:  # the n x m arrays of a step, allocated once: fresh ones cost a page fault each
+        Z, P, A = np.empty((n, m), B.dtype), np.empty((n, m), B.dtype), np.empty((n, m), B.dtype)
+        active, changed = np.empty((n, m), bool), np.empty((n, m), bool)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            Z = X @ B.T
-            active = Z > 0
-            u = c * (xp.maximum(Z, 0.0) @ a)
+            if numpy:
+                np.matmul(X, B.T, out=Z)
+                np.greater(Z, 0.0, out=active)
+                u = c * (np.maximum(Z, 0.0, out=P) @ a)
+                flips = int(np.count_nonzero(np.not_equal(active, signs0, out=changed)))
+            else:
+                Z = X @ B.T
+                active = Z > 0
+                u = c * (xp.maximum(Z, 0.0) @ a)
+                flips = int(xp.count_nonzero(active != signs0))
             r = u - y
             if not rec.loss(k, 0.5 * float(xp.vecdot(r, r))):
                 break
+            moved = B - B0
             rec.record(
-                pattern_change=int(xp.count_nonzero(active != signs0)) / (X.shape[0] * net.m),
-                max_distance=float(xp.sqrt(xp.max(xp.sum((B - B0) ** 2, axis=1)))),
+                pattern_change=flips / (n * m),
+                max_distance=float(xp.sqrt(xp.max(xp.vecdot(moved, moved)))),
                 outputs=u,  # the Recorder keeps NumPy copies
             )
             if rec.wants_snapshot(k):
@@ -203,7 +216,10 @@ def train_first_layer(
                 break
             # sum_i (u_i - y_i) 1{w_r . x_i > 0} x_i as one product with the 0/1 activations: a
             # broadcast xp.where builds the same n x m matrix 4-7x slower (benchmarks/gd_step.py)
-            A = xp.astype(active, B.dtype)
+            if numpy:
+                np.copyto(A, active)
+            else:
+                A = xp.astype(active, B.dtype)
             B -= step * (ca * (A.T @ (r[:, None] * X)))
     return rec.result(net.replace(B=B) if not rec.diverged else net, "plain")
 
