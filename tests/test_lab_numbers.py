@@ -149,3 +149,13 @@ def test_book_shows_eval_numbers_and_fails_on_a_paragraph_above_its_cell(tmp_pat
     assert rc != 0
     assert "quotes tiny_steps, computed only further down" in log
     assert "page.md" in log.split("quotes tiny_steps")[0].splitlines()[-1]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:4])
+def test_prose_numbers_are_inline_expressions(path):
+    """Every prose number is {eval}`G["key:fmt"]`: a {glue:text} role shows its key in JupyterLab."""
+    notebook = jupytext.read(path)
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "{glue:text}" not in prose and "{glue}" not in prose
+    if "{eval}" in prose:
+        assert any("from mfnet_lite.prose import G" in c.source for c in notebook.cells)
