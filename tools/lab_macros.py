@@ -15,12 +15,14 @@ book. tests/test_lab_numbers.py runs ``check``.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import roundtrip  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = '+++ {"tags": ["remove-cell"]}'
@@ -77,24 +79,11 @@ def with_cell(text: str, found: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["check", "write"])
-    parser.add_argument("files", nargs="*", type=Path)
-    args = parser.parse_args(argv)
-    files = args.files or sorted((ROOT / "chapters").glob("ch*.md"))
     found = macros()
-    stale = 0
-    for path in files:
-        text = path.read_text()
-        new = with_cell(text, found)
-        if new != text:
-            stale += 1
-            if args.action == "write":
-                path.write_text(new)
-                print(f"wrote {path}")
-            else:
-                print(f"{path}: its macro cell differs from _config.yml (tools/lab_macros.py write)")
-    return 1 if stale and args.action == "check" else 0
+    return roundtrip.check_or_write(
+        argv, __doc__.split("\n\n")[0], lambda text: with_cell(text, found),
+        "its macro cell differs from _config.yml (tools/lab_macros.py write)",
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

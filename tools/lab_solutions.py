@@ -18,7 +18,6 @@ JupyterLab keep; myst-nb ignores them. tests/test_lab_solutions.py runs ``check`
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -147,25 +146,10 @@ def with_flags(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["check", "write"])
-    parser.add_argument("files", nargs="*", type=Path)
-    args = parser.parse_args(argv)
-    files = args.files or sorted((ROOT / "chapters").glob("ch*.md"))
-    stale = 0
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        new = with_flags(text)
-        if new != text:
-            stale += 1
-            if args.action == "write":
-                path.write_text(new, encoding="utf-8")
-                print(f"wrote {path}")
-            else:
-                print(
-                    f"{path}: its solutions' JupyterLab flags are stale (tools/lab_solutions.py write)"
-                )
-    return 1 if stale and args.action == "check" else 0
+    return roundtrip.check_or_write(
+        argv, __doc__.split("\n\n")[0], with_flags,
+        "its solutions' JupyterLab flags are stale (tools/lab_solutions.py write)",
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -87,6 +87,31 @@ def diff(path: Path) -> str:
     )
 
 
+def check_or_write(argv, description: str, rewrite, stale: str) -> int:
+    """The ``check|write [FILE ...]`` command of a tool that keeps part of each chapter in step.
+
+    ``rewrite(text) -> text`` gives a chapter as it should be. ``check`` prints ``stale`` after each
+    chapter that differs and exits 1; ``write`` rewrites them. No files: every chapter.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("action", choices=["check", "write"])
+    parser.add_argument("files", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    files = args.files or sorted((ROOT / "chapters").glob("ch*.md"))
+    differ = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        new = rewrite(text)
+        if new != text:
+            differ += 1
+            if args.action == "write":
+                path.write_text(new, encoding="utf-8")
+                print(f"wrote {path}")
+            else:
+                print(f"{path}: {stale}")
+    return 1 if differ and args.action == "check" else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["check", "format"])
