@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import os
 import re
 import shutil
@@ -69,6 +70,16 @@ def test_lab_pins_match_requirements():
     from importlib.metadata import version as installed
 
     assert {r: installed(r.split("==")[0]) for r in pins} == {r: r.split("==")[1] for r in pins}
+
+
+def test_binder_sets_up_what_make_lab_does():
+    """Binder's launch button gets the same JupyterLab, extension and settings as `make lab`."""
+    post = (ROOT / "binder" / "postBuild").read_text()
+    m = re.search(r"^echo '(\{.*\})' > \"\$settings/overrides.json\"$", post, re.M)
+    assert m, "binder/postBuild writes no overrides.json"
+    assert json.loads(m.group(1)) == lab.lab_overrides()
+    binder = (ROOT / "binder" / "requirements.txt").read_text().split()
+    assert all(pin in binder for pin in lab.lab_pins()), (lab.lab_pins(), binder)
 
 
 def _misspell(text: str) -> str:
