@@ -43,11 +43,13 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	@touch $@
 
 # The logo and favicon are drawn by the package itself before each build (not committed).
-logo: $(STAMP)
+logo: $(ENV_READY)
 	$(BIN)/python -m mfnet_lite.plots.logo _static
 
+# `jupyter-book build . -W -n --keep-going`, with the pages read (so the chapters executed) side by
+# side, one per core (tools/build_book.py); JOBS=1 reads them one after the other.
 book: logo
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/build_book.py $(if $(JOBS),--jobs $(JOBS)) . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
 # The print edition: the single-page build (every chapter executed as in `make book`; right after
@@ -106,7 +108,7 @@ test: browser-assets
 # the book build, the chapters, their claims, the browser, the publishing tools or otter.
 FAST_SKIP := test_book.py test_book_html.py test_browser.py test_publish.py test_student_book.py \
 	test_chapters.py test_assignments.py
-test-fast: $(STAMP)
+test-fast: $(ENV_READY)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -m "not slow and not book and not chapter" \
 		$(addprefix --ignore=tests/,$(FAST_SKIP)) --ignore-glob="tests/test_ch0*_claims.py"
@@ -119,7 +121,7 @@ test-fast: $(STAMP)
 # with JupyterLab's default ("contentVisibility") jupyterlab-myst evaluated the {eval} numbers of
 # some Markdown cells on Run All and skipped others (tests/test_lab_browser.py checks this setup).
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-lab: $(STAMP)
+lab: $(ENV_READY)
 	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6 jupyterlab-myst==2.7.0
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}, "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}' > $(LAB_OVERRIDES)
@@ -127,14 +129,14 @@ lab: $(STAMP)
 
 # Rewrite every chapter and assignment source as JupyterLab would save it (tools/roundtrip.py);
 # tests/test_roundtrip.py fails on a source that is not such a fixed point.
-format-chapters: $(STAMP)
+format-chapters: $(ENV_READY)
 	$(BIN)/python tools/lab_macros.py write
 	$(BIN)/python tools/lab_solutions.py write
 	$(BIN)/python tools/roundtrip.py format
 
 # Benchmarks measure the machine, so they use all its cores (the export above is for tests).
 bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
-bench: $(STAMP)
+bench: $(ENV_READY)
 	$(BIN)/python benchmarks/gd_step.py
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/transport.py
@@ -164,7 +166,7 @@ system-deps:
 
 # Pinned npm copies of MathJax, the widget manager, require.js and Font Awesome that the browser
 # test serves instead of the CDNs (into .venv/browser-assets; tests/browser_assets.py).
-browser-assets: $(STAMP)
+browser-assets: $(ENV_READY)
 	$(BIN)/python tests/browser_assets.py
 
 # Lecture decks from the slide marks of the chapters (instructors.md, "Lecture slides"): the

@@ -36,9 +36,15 @@ def built_book():
     subprocess.run(  # what `make logo` does before `make book`
         [sys.executable, "-m", "mfnet_lite.plots.logo", str(ROOT / "_static")], check=True
     )
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+    proc = subprocess.run(  # `make book`'s recipe: the pages read side by side, one per core
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_book.py"),
+            str(ROOT),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
         capture_output=True,
         text=True,
         env=env,

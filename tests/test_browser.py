@@ -77,8 +77,8 @@ def site(request) -> Path:
     if not build_is_fresh():
         # Sphinx re-reads only pages whose own source changed: after an edit to mfnet_lite
         # alone the build above is a no-op, so rebuild every page.
-        jb = Path(sys.executable).with_name("jupyter-book")
-        cmd = [str(jb), "build", "--all", str(ROOT), "-W", "-n", "--keep-going"]
+        build = ROOT / "tools" / "build_book.py"
+        cmd = [sys.executable, str(build), str(ROOT), "--all", "-W", "-n", "--keep-going"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
     assert build_is_fresh(), "the HTML is still older than its sources"

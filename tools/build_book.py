@@ -1,0 +1,119 @@
+"""``jupyter-book build``, with the pages read (so the chapters executed) side by side.
+
+    python tools/build_book.py [--jobs N] PATH [jupyter-book build options ...]
+
+The same build as ``jupyter-book build PATH ...`` (same configuration, same options, same output),
+but Sphinx reads ``N`` pages at a time (default: one per core). Reading a chapter is executing it
+(``execute_notebooks: force``), and the chapters take 5 to 30 s each, so on two cores the book
+takes about half the time. Jupyter Book 1.x passes no ``jobs`` to Sphinx from its command line;
+this script calls its command with that one argument added, and gives Sphinx one page per
+process (Sphinx's own split hands consecutive pages to a process, and the long chapters would
+share one), the largest sources first, so a long chapter does not start last. Every extension of
+the book declares itself safe for parallel reading (Sphinx reads serially, with a warning, if
+one does not; ``-W`` makes that an error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from pathlib import Path
+
+
+def one_page_per_process(root: Path):
+    """A ``make_chunks`` for Sphinx: each page alone, the largest source first."""
+
+    def size(docname: str) -> int:
+        for suffix in (".md", ".ipynb", ".rst"):
+            path = root / f"{docname}{suffix}"
+            if path.is_file():
+                return path.stat().st_size
+        return 0
+
+    def make_chunks(arguments, nproc, maxbatch=10):
+        return [[name] for name in sorted(arguments, key=size, reverse=True)]
+
+    return make_chunks
+
+
+# Extensions that Jupyter Book loads and that declare nothing about parallel reading (Sphinx then
+# reads serially, with a warning that -W turns into an error), with why reading side by side is
+# safe for them in an HTML build.
+UNDECLARED = {
+    "sphinx_multitoc_numbering": "it replaces TocTreeCollector.assign_section_numbers, which "
+    "Sphinx runs in the main process once every page is read",
+    "sphinx_jupyterbook_latex": "its transforms and handlers act only for the LaTeX builder",
+}
+
+
+def declare_parallel_safe(module_name: str) -> None:
+    """Make the extension's ``setup`` declare parallel reading and writing safe."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    if getattr(module.setup, "declared", False):
+        return
+    setup = module.setup
+
+    def declared_setup(app):
+        metadata = setup(app) or {}
+        return {**metadata, "parallel_read_safe": True, "parallel_write_safe": True}
+
+    declared_setup.declared = True
+    module.setup = declared_setup
+
+
+def give_proof_domain_a_merge() -> None:
+    """sphinx-proof 0.4.0 declares parallel reading safe, but its ``prf`` domain has no
+    ``merge_domaindata`` and Sphinx raises NotImplementedError when it merges a process's pages.
+    The domain keeps no data of its own (the proofs live in ``env.proof_list``, which sphinx-proof
+    merges in its ``env-merge-info`` handler), so there is nothing to merge."""
+    from sphinx_proof.domain import ProofDomain
+
+    if "merge_domaindata" not in ProofDomain.__dict__:
+        ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
+
+
+HTML_BUILDERS = ("html", "singlehtml", "dirhtml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--jobs", type=int, help="pages read at once (default: one per core for the HTML builders)"
+    )
+    args, rest = parser.parse_known_args(argv)
+    if not rest or rest[0].startswith("-"):
+        parser.error("give the book's folder first, as to `jupyter-book build` (e.g. `.`).")
+    builder = rest[rest.index("--builder") + 1] if "--builder" in rest[:-1] else "html"
+    if args.jobs is None:
+        args.jobs = len(os.sched_getaffinity(0)) if builder in HTML_BUILDERS else 1
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1; got {args.jobs}.")
+    if args.jobs > 1 and builder not in HTML_BUILDERS:
+        parser.error(f"--jobs above 1 is for the HTML builders; got --builder {builder}.")
+
+    import jupyter_book.sphinx
+    import sphinx.builders
+    from jupyter_book.cli import main as jb
+
+    if args.jobs > 1:
+        sphinx.builders.make_chunks = one_page_per_process(Path(rest[0]).resolve())
+        for name in UNDECLARED:
+            declare_parallel_safe(name)
+        give_proof_domain_a_merge()
+    # jupyter-book's `build` imports build_sphinx from this module when it runs
+    jupyter_book.sphinx.build_sphinx = functools.partial(
+        jupyter_book.sphinx.build_sphinx, jobs=args.jobs
+    )
+    try:
+        jb.main(["build", *rest], standalone_mode=False)
+    except SystemExit as exc:  # jupyter-book exits 1 on a failed build
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
