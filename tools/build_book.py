@@ -79,6 +79,39 @@ def give_proof_domain_a_merge() -> None:
 HTML_BUILDERS = ("html", "singlehtml", "dirhtml")
 
 
+def poll_kernel_replies_in_slices(slice_s: float = 0.25) -> None:
+    """Make nbclient's waits for a kernel message look again every ``slice_s`` seconds.
+
+    With two chapters executing side by side, a build sometimes sat idle for minutes: both the
+    kernel and nbclient waiting in their event loops (py-spy), every kernel thread idle, until
+    something else woke the socket -- the lost-wake-up pattern of ipykernel issue #1554, seen
+    here with ipykernel 6.31. jupyter_client's asyncio channel waits for a message with one
+    ``socket.poll(timeout)``, where ``timeout`` is the whole cell timeout (180 s), and a wake-up
+    the event loop misses is never looked for again. Each slice here ends in a real
+    ``zmq_poll``, so a message that is waiting is found within ``slice_s`` seconds; the overall
+    deadline (and nbclient's timeout error) stays what it was.
+    """
+    import time
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    if getattr(AsyncZMQSocketChannel.get_msg, "sliced", False):
+        return
+
+    async def get_msg(self, timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_s if deadline is None else max(0.0, deadline - time.monotonic())
+            if await self.socket.poll(int(1000 * min(slice_s, left))):
+                return await self._recv()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Empty
+
+    get_msg.sliced = True
+    AsyncZMQSocketChannel.get_msg = get_msg
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -104,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in UNDECLARED:
             declare_parallel_safe(name)
         give_proof_domain_a_merge()
+        poll_kernel_replies_in_slices()
     # jupyter-book's `build` imports build_sphinx from this module when it runs
     jupyter_book.sphinx.build_sphinx = functools.partial(
         jupyter_book.sphinx.build_sphinx, jobs=args.jobs
