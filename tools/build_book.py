@@ -23,7 +23,13 @@ from pathlib import Path
 
 
 def one_page_per_process(root: Path):
-    """A ``make_chunks`` for Sphinx: each page alone, the largest source first."""
+    """A ``make_chunks`` for Sphinx: each page alone, the largest source started first.
+
+    Sphinx's ``ParallelTasks`` starts the first ``nproc`` tasks as they are added and the
+    rest, once a process is free, last in first out (``dict.popitem``): the list is ordered so
+    that the pages *start* largest first (measured: in source order the longest chapter
+    started last and ran alone at the end of the build).
+    """
 
     def size(docname: str) -> int:
         for suffix in (".md", ".ipynb", ".rst"):
@@ -33,7 +39,8 @@ def one_page_per_process(root: Path):
         return 0
 
     def make_chunks(arguments, nproc, maxbatch=10):
-        return [[name] for name in sorted(arguments, key=size, reverse=True)]
+        pages = [[name] for name in sorted(arguments, key=size, reverse=True)]
+        return pages[:nproc] + pages[nproc:][::-1]
 
     return make_chunks
 
