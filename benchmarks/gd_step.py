@@ -8,7 +8,9 @@
 (``/tmp/old`` holding an older package, e.g. ``git archive 1539db8 mfnet_lite | tar -x -C /tmp/old``.)
 
 For each size and dtype it times, on the same data and interleaved round by round (so that a
-busy machine slows every row alike):
+busy machine slows every row alike), each row after a pause of ``--settle`` seconds and one
+untimed call of its own, as in a training loop (the pause lets the previous row's OpenBLAS
+threads stop spinning; ``--settle 0`` times the rows back to back):
 
 - ``mfnet_lite``: ``mf.model.value_and_gradients`` (the fused, tiled pass);
 - ``products alone``: the two products no step can avoid, ``X @ B.T`` and ``D.T @ X`` (the
@@ -46,6 +48,13 @@ import numpy as np
 
 import mfnet_lite as mf
 
+# OpenBLAS's worker threads spin for about 2**28 clock cycles (0.1 s; OPENBLAS_THREAD_TIMEOUT
+# sets the power of two) after each call they share, and on two cores a spinning worker takes a
+# core from whatever runs next. Timed back to back, a step that follows the products runs beside
+# their spinning threads (measured at (1000, 20, 10**4) on two BLAS threads: 1.4-1.7x the
+# products, against 1.0x after a pause; a training loop calls no threaded BLAS between steps).
+# So each row is timed after a pause of SETTLE seconds and one untimed call of its own.
+SETTLE = 0.25
 FULL = {"n": (1000, 4000), "d": (20, 100), "m": (10_000, 40_000)}
 QUICK = {"n": (1000,), "d": (20, 100), "m": (10_000, 40_000)}
 
@@ -114,7 +123,18 @@ def load_before(folder):
 
 
 def bench(
-    n, d, m, dtype, repeat, torch, budget, before=None, step_only=False, device="cpu", strict=False
+    n,
+    d,
+    m,
+    dtype,
+    repeat,
+    torch,
+    budget,
+    before=None,
+    step_only=False,
+    device="cpu",
+    strict=False,
+    settle=SETTLE,
 ):
     rng = np.random.default_rng(0)
     X = mf.data.sphere(n, d, rng).astype(dtype)
@@ -142,6 +162,9 @@ def bench(
         fn()
     for k in range(repeat):
         for name, fn in fns.items():
+            if settle:
+                time.sleep(settle)  # the previous row's BLAS threads stop spinning
+                fn()  # and this row warms its own (the products wake them)
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
@@ -173,6 +196,12 @@ def main(argv=None):
     p.add_argument("--before", help="a folder holding an older mfnet_lite to time beside")
     p.add_argument("--device", default="cpu", help="PyTorch's device for its rows, e.g. cuda")
     p.add_argument("--strict", action="store_true", help="add the products into a reused buffer")
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=SETTLE,
+        help="seconds of pause and one untimed call before each timed call (0: back to back)",
+    )
     args = p.parse_args(argv)
     before = load_before(args.before) if args.before else None
     sweep = QUICK if args.quick else FULL
@@ -200,6 +229,7 @@ def main(argv=None):
             args.step_only,
             args.device,
             args.strict,
+            args.settle,
         )
         strict = ratios["mfnet_lite"] / ratios.get("products, buffer", np.nan)
         summary.append((n, d, m, dtype, ratios["mfnet_lite"], ratios.get("before", np.nan), strict))
