@@ -51,3 +51,24 @@ def built_book():
         timeout=1500,
     )
     return proc
+
+
+@pytest.fixture(scope="session")
+def plain_assignment(tmp_path_factory):
+    """``copy(folder) -> folder/b_wasserstein``: assignment B built once per session without a
+    secret or roster, copied into ``folder`` for each test that grades it (a build takes about
+    30 s; the grading tests change what they grade, so each gets its own copy)."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT))
+    from grading import build
+
+    name = "b_wasserstein"
+    out = tmp_path_factory.mktemp("plain-assignment") / "assignments"
+    build.build(out, [name])
+
+    def copy(folder: Path) -> Path:
+        shutil.copytree(out, folder, symlinks=True)
+        return Path(folder) / name
+
+    return copy

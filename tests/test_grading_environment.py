@@ -33,10 +33,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("assignments")
-    assignments.build(out, [NAME])
-    return out
+def built(tmp_path_factory, plain_assignment):
+    return plain_assignment(tmp_path_factory.mktemp("built") / "assignments").parent
 
 
 def private_checkout(base: Path) -> tuple[Path, Path]:

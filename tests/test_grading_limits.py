@@ -19,9 +19,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("assignments")
-    return build.build(out, [NAME])[NAME]
+def built(tmp_path_factory, plain_assignment):
+    return plain_assignment(tmp_path_factory.mktemp("built") / "assignments")
 
 
 def with_cell(source: Path, path: Path, cell: str) -> Path:

@@ -83,9 +83,9 @@ def test_every_layout_at_any_depth(tmp_path):
 
 
 @pytest.mark.slow
-def test_grades_go_back_to_canvas_and_moodle(tmp_path):
+def test_grades_go_back_to_canvas_and_moodle(tmp_path, plain_assignment):
     name = "b_wasserstein"
-    built = build.build(tmp_path / "assignments", [name])[name]
+    built = plain_assignment(tmp_path / "assignments")
     solution = (built / "autograder" / f"{name}.ipynb").read_text()
     student = build.student_notebook(built).read_text()
     subs = tmp_path / "subs"

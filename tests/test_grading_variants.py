@@ -84,13 +84,13 @@ def test_roster_without_secret_is_one_line_and_writes_nothing(tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def variant_build(tmp_path_factory):
+def variant_build(tmp_path_factory, plain_assignment):
     tmp = tmp_path_factory.mktemp("variants")
     (tmp / "keys").mkdir()
     key_file = tmp / "keys" / "course.key"
     roster = roster_file(tmp)
     folder = build.build(tmp / "out", [NAME], key_file, roster)[NAME]
-    plain = build.build(tmp / "plain", [NAME])[NAME]
+    plain = plain_assignment(tmp / "plain")
     return {"tmp": tmp, "folder": folder, "plain": plain, "roster": roster, "key": key_file}
 
 
