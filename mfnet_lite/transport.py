@@ -113,12 +113,36 @@ def _weights(p, n: int, name: str) -> np.ndarray:
     return p
 
 
+# Up to this dimension the cost is summed from coordinate differences, exactly rounded; above,
+# POT's expansion |p|^2 + |q|^2 - 2 p.q, one matrix product, is faster (measured at n = 1000:
+# 7 ms against 57 ms at k = 21, 21 ms against 34 ms at k = 3).
+_EXACT_COST_DIM = 8
+
+
 def _cost(P, Q) -> np.ndarray:
+    r"""The squared distances :math:`C_{ik} = \|P_i - Q_k\|^2`, in float64.
+
+    The expansion :math:`\|p\|^2 + \|q\|^2 - 2\,p\cdot q` loses every digit of a distance
+    much smaller than the points' norms (two points 0.125 apart at distance 1.2e7 from the
+    origin gave a cost of 0). So in up to ``_EXACT_COST_DIM`` dimensions the cost is summed from
+    the coordinate differences; above, the clouds are first moved to their common mean (costs
+    are translation invariant), which bounds the error by about
+    :math:`10^{-16} \max_i \|P_i - c\|^2` instead of :math:`10^{-16} \max_i \|P_i\|^2`.
+    """
     import ot
 
     check_memory(3 * 8 * P.shape[0] * Q.shape[0], f"a {P.shape[0]} x {Q.shape[0]} transport plan")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below
-        C = np.ascontiguousarray(ot.dist(P, Q, metric="sqeuclidean"), dtype=np.float64)
+        if P.shape[1] <= _EXACT_COST_DIM:
+            C = np.zeros((P.shape[0], Q.shape[0]))
+            for k in range(P.shape[1]):
+                diff = np.subtract.outer(P[:, k], Q[:, k])
+                diff *= diff
+                C += diff
+        else:
+            centre = (P.sum(axis=0) + Q.sum(axis=0)) / (P.shape[0] + Q.shape[0])
+            C = ot.dist(P - centre, Q - centre, metric="sqeuclidean")
+            C = np.maximum(np.ascontiguousarray(C, dtype=np.float64), 0.0)
     if not np.all(np.isfinite(C)):  # POT would return 0.0 with only a warning
         raise ValueError(
             "the cost matrix has NaN or inf entries (float64 overflow); check P and Q for huge values."

@@ -89,6 +89,30 @@ def test_w2_two_diracs_and_translation():
 # --- sliced ---------------------------------------------------------------------------------
 
 
+def test_w2_far_from_the_origin_keeps_small_distances():
+    # Two points 0.125 apart, 1.2e7 from the origin (hypothesis found it: POT's expansion
+    # |p|^2 + |q|^2 - 2 p.q gave W2 = 0 in float64). Matched in order: W2^2 = 0.125^2 / 2.
+    P = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 11863284.0]])
+    Q = P + [[0.0, 0.0, 0.0], [0.0, 0.125, 0.0]]
+    assert_allclose(w2(P, Q), 0.125 / np.sqrt(2), rtol=1e-12)
+    assert sliced_w2(P, Q, rng=0) <= w2(P, Q)
+
+
+def test_w2_of_a_far_cloud_in_many_dimensions():
+    # Above _EXACT_COST_DIM the expansion runs on clouds moved to their common mean: a small
+    # cloud 1e7 from the origin and its translate by v keep W2 = |v| (uncentred, the expansion's
+    # error of about 1e-16 * 1e14 swamps |v|^2 = 0.0156, as the first assertion shows).
+    import ot
+
+    rng = np.random.default_rng(0)
+    P = 1e7 + rng.standard_normal((20, 12))
+    v = np.full(12, 0.125 / np.sqrt(12))
+    assert np.abs(ot.dist(P, P + v) - ot.dist(P - P.mean(0), P - P.mean(0) + v)).max() > 1e-3
+    Q = P + v  # rounded to the spacing of floats near 1e7 (2e-9): W2 is |Q - P|, not |v|
+    assert_allclose(w2(P, Q), np.sqrt(np.mean(np.sum((Q - P) ** 2, axis=1))), rtol=1e-9)
+    assert_allclose(w2(P, Q), 0.125, rtol=1e-7)
+
+
 def test_sliced_is_deterministic_under_a_seed():
     P, Q = clouds()
     assert sliced_w2(P, Q, rng=7) == sliced_w2(P, Q, rng=7)
