@@ -21,11 +21,13 @@ The autograder folder is made readable by its owner only. Grade a class with gra
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -222,9 +224,14 @@ def build(
     key = None if secret_path is None else secret.load(secret_path, [out])
     out.mkdir(parents=True, exist_ok=True)
     sources = [s for s in SOURCES if not names or s.stem in names]
+    # Each build is an otter subprocess executing one solution on one core: two at a time on
+    # two cores (measured: `make assignments` 113 s one at a time in a test's clean clone).
+    with ThreadPoolExecutor(max(1, min(len(sources), os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(build_one, source, out, key, roster) for source in sources]
+        targets = [future.result() for future in futures]
     built = {}
-    for source in sources:
-        built[source.stem] = target = build_one(source, out, key, roster)
+    for source, target in zip(sources, targets, strict=True):
+        built[source.stem] = target
         print(f"{source.stem}: student notebook {student_notebook(target)}")
         if roster is not None:
             print(f"{source.stem}: {len(roster.students)} student notebooks {target / 'students'}")
