@@ -226,14 +226,13 @@ def build(
     sources = [s for s in SOURCES if not names or s.stem in names]
     # Each build is an otter subprocess executing one solution on one core: two at a time on
     # two cores (measured: `make assignments` 113 s one at a time in a test's clean clone).
+    built = {}
     with ThreadPoolExecutor(max(1, min(len(sources), os.cpu_count() or 1))) as pool:
         futures = [pool.submit(build_one, source, out, key, roster) for source in sources]
-        targets = [future.result() for future in futures]
-    built = {}
-    for source, target in zip(sources, targets, strict=True):
-        built[source.stem] = target
-        print(f"{source.stem}: student notebook {student_notebook(target)}")
-        if roster is not None:
-            print(f"{source.stem}: {len(roster.students)} student notebooks {target / 'students'}")
-        print(f"{source.stem}: autograder {autograder_zip(target)}")
+        for source, future in zip(sources, futures, strict=True):  # in order, as each is done
+            built[source.stem] = target = future.result()
+            print(f"{source.stem}: student notebook {student_notebook(target)}", flush=True)
+            if roster is not None:
+                print(f"{source.stem}: {len(roster.students)} student notebooks {target / 'students'}")
+            print(f"{source.stem}: autograder {autograder_zip(target)}", flush=True)
     return built
